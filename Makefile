@@ -1,0 +1,46 @@
+# Two commands: `make lab` opens the course, `make test` runs every test.
+# Both create .venv and install what is needed the first time, and only when
+# requirements.txt or pyproject.toml changed after that.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
+NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: lab test test-unit test-notebooks check exercises bench lint clean help
+
+help:
+	@echo "make lab    - set up .venv if needed and open the course in JupyterLab"
+	@echo "make test   - set up .venv if needed and run every test"
+	@echo "make check  - validate the course content"
+	@echo "make bench  - run the benchmarks (figures only, never pass/fail on time)"
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 $(ROOT_FLAG) notebooks/00_welcome.ipynb
+
+check: $(STAMP)
+	$(PY) -m course check
+
+test: $(STAMP)
+	$(PY) -m course check
+	$(PY) -m pytest -n 2 --dist loadfile tests
+	$(PY) -m pytest -n 2 --dist loadfile $(NBVAL) notebooks solutions
+	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax exercises
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check course tests benchmarks
+
+bench: $(STAMP)
+	$(PY) -m pytest benchmarks --benchmark-only -p no:xdist
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis .benchmarks

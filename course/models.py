@@ -1,0 +1,578 @@
+"""Typed models of the course content, and the loader that reads them from YAML.
+
+The subject lives once, as YAML under ``course/content/``. Everything else (the safety
+gate, the routine builder, the quizzes, the lessons) reads it through these models, so a
+typo in a content file must be caught here, with a message that names the file, the entry
+and the field. A bare pydantic traceback would leave a course author guessing, which is
+why :func:`load_content` turns every problem into one :class:`ContentError` line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+CONTENT_DIR = Path(__file__).parent / "content"
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", min_length=1, max_length=60)]
+Text = Annotated[str, Field(min_length=1)]
+Pressure = Annotated[int, Field(ge=0, le=10)]
+
+
+class Strict(BaseModel):
+    """Base for every content model: unknown fields are errors, values are frozen.
+
+    Forbidding extra fields turns a misspelt key (``secconds:``) into an error instead of a
+    silently ignored line.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- sources -----------------------------------------------------------------------------
+
+
+class Source(Strict):
+    """One reference from ``../shared/content-facts.md``; ``weak`` marks blogs and copies."""
+
+    id: Id
+    citation: Text
+    weak: bool = False
+
+
+# --- areas of the leg --------------------------------------------------------------------
+
+
+class Side(StrEnum):
+    FRONT = "front"
+    BACK = "back"
+    BOTH = "both"
+
+
+class Area(Strict):
+    """A part of the leg on the leg map.
+
+    ``never`` areas (the hollow of the knee, the inner thigh and groin) hold nerves and large
+    vessels: no routine ever works on them, whatever the learner picks.
+    """
+
+    id: Id
+    name: Text
+    side: Side
+    never: bool = False
+    max_pressure: Pressure = 10
+    note: str = ""
+
+
+# --- techniques --------------------------------------------------------------------------
+
+
+class Phase(StrEnum):
+    WARM_UP = "warm_up"
+    MAIN = "main"
+    FINISH = "finish"
+
+
+class Step(Strict):
+    """One timed step of a technique, on one or more areas."""
+
+    id: Id
+    instruction: Text
+    areas: list[Id] = Field(min_length=1)
+    seconds: int = Field(gt=0, le=600)
+    min_seconds: int = Field(default=15, gt=0, le=600)
+
+    @model_validator(mode="after")
+    def _min_not_above_base(self) -> Step:
+        if self.min_seconds > self.seconds:
+            raise ValueError(f"min_seconds ({self.min_seconds}) is more than seconds ({self.seconds})")
+        return self
+
+
+class Technique(Strict):
+    """A self-massage technique: what it works on, how hard, with what, in which position."""
+
+    id: Id
+    name: Text
+    phase: Phase
+    summary: Text
+    steps: list[Step] = Field(min_length=1)
+    pressure_min: Pressure
+    pressure_max: Pressure
+    equipment: list[Id] = Field(default_factory=list)
+    positions: list[Text] = Field(min_length=1)
+    cautions: list[Text] = Field(default_factory=list)
+    avoid: list[Id] = Field(default_factory=list)
+    needs_heat: bool = False
+    sources: list[Id] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _pressure_range(self) -> Technique:
+        if self.pressure_min > self.pressure_max:
+            raise ValueError(
+                f"pressure_min ({self.pressure_min}) is more than pressure_max ({self.pressure_max})"
+            )
+        ids = [s.id for s in self.steps]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"step ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
+        return self
+
+    @property
+    def areas(self) -> list[str]:
+        """Every area any step works on, in first-seen order."""
+        seen: dict[str, None] = {}
+        for step in self.steps:
+            seen.update(dict.fromkeys(step.areas))
+        return list(seen)
+
+    @property
+    def seconds(self) -> int:
+        return sum(s.seconds for s in self.steps)
+
+
+# --- contraindications -------------------------------------------------------------------
+
+
+class Effect(StrEnum):
+    """What a contraindication does to a routine: the three kinds the course teaches."""
+
+    STOP = "stop"  # stop everything, no routine
+    AREA = "area"  # keep an area out of every routine
+    CAUTION = "caution"  # lighter pressure and advice first
+
+
+class Urgency(StrEnum):
+    EMERGENCY = "emergency"  # call emergency services now
+    SAME_DAY = "same_day"  # same-day medical assessment
+    SEE_CLINICIAN = "see_clinician"  # book a clinician before massaging
+    NONE = "none"
+
+
+class Contraindication(Strict):
+    """A reason not to massage, or to massage less, phrased as a screening question."""
+
+    id: Id
+    name: Text
+    question: Text
+    effect: Effect
+    level: Text
+    why: Text
+    instead: Text
+    urgency: Urgency = Urgency.NONE
+    red_flags: list[Text] = Field(default_factory=list)
+    asks_where: bool = False
+    max_pressure: Pressure | None = None
+    no_heat: bool = False
+    sources: list[Id] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _effect_fields(self) -> Contraindication:
+        if self.effect is Effect.AREA and not self.asks_where:
+            raise ValueError("effect 'area' needs asks_where: true (which area to keep out?)")
+        if self.effect is Effect.STOP and self.max_pressure is not None:
+            raise ValueError("effect 'stop' takes no max_pressure (nothing is massaged)")
+        if self.effect is Effect.CAUTION and self.max_pressure is None and not self.no_heat:
+            raise ValueError("effect 'caution' needs max_pressure or no_heat")
+        return self
+
+
+# --- goals ------------------------------------------------------------------------------
+
+
+class Goal(Strict):
+    """What a routine is for; its weights share the time out between techniques."""
+
+    id: Id
+    name: Text
+    description: Text
+    pressure_cap: Pressure
+    weights: dict[Id, Annotated[float, Field(ge=0, le=10)]] = Field(min_length=1)
+    reasons: dict[Id, Text] = Field(min_length=1)
+
+
+# --- benefits, faq, lessons --------------------------------------------------------------
+
+
+class Level(StrEnum):
+    STRONG = "strong"
+    MODERATE = "moderate"
+    LIMITED = "limited"
+    NOT_SUPPORTED = "not_supported"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+    @property
+    def rank(self) -> int:
+        """3 for strong down to 0 for not supported: used to sort and to plot."""
+        return [Level.NOT_SUPPORTED, Level.LIMITED, Level.MODERATE, Level.STRONG].index(self)
+
+
+class Benefit(Strict):
+    """A claimed benefit of leg massage, with what the evidence actually says."""
+
+    id: Id
+    name: Text
+    claim: Text
+    explanation: Text
+    evidence: Text
+    level: Level
+    level_note: str = ""
+    corrects: str = ""
+    sources: list[Id] = Field(min_length=1)
+
+
+class Faq(Strict):
+    id: Id
+    question: Text
+    popular_answer: Text
+    answer: Text
+    sources: list[Id] = Field(default_factory=list)
+
+
+class Lesson(Strict):
+    """One notebook of the course, with the Carpentries-style episode header."""
+
+    id: Id
+    title: Text
+    objectives: list[Text] = Field(min_length=1)
+    teaching_minutes: int = Field(ge=0, le=240)
+    practice_minutes: int = Field(ge=0, le=240)
+    key_points: list[Text] = Field(min_length=1)
+    instructor_notes: list[Text] = Field(default_factory=list)
+    benefits: list[Id] = Field(default_factory=list)
+    techniques: list[Id] = Field(default_factory=list)
+    contraindications: list[Id] = Field(default_factory=list)
+    faq: list[Id] = Field(default_factory=list)
+    quizzes: list[Id] = Field(default_factory=list)
+
+    @property
+    def minutes(self) -> int:
+        return self.teaching_minutes + self.practice_minutes
+
+
+# --- quizzes -----------------------------------------------------------------------------
+
+
+class Kind(StrEnum):
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    TRUE_FALSE = "true_false"
+    SCENARIO = "scenario"
+
+
+class Option(Strict):
+    id: Id
+    text: Text
+    correct: bool = False
+    feedback: str = ""
+
+
+class Question(Strict):
+    """A quiz question. Every option explains itself, right or wrong."""
+
+    id: Id
+    kind: Kind
+    topic: Literal["contraindications", "benefits", "techniques", "pressure"]
+    prompt: Text
+    scenario: str = ""
+    options: list[Option] = Field(min_length=2)
+    explanation: Text
+    sources: list[Id] = Field(min_length=1)
+    about: list[Id] = Field(default_factory=list)
+
+
+class QuizBank(Strict):
+    id: Id
+    title: Text
+    pass_mark: float = Field(default=0.8, gt=0, le=1)
+    questions: list[Question] = Field(min_length=1)
+
+
+# --- the whole course --------------------------------------------------------------------
+
+
+class Content(Strict):
+    """All the content, cross-checked. Look entries up by id with the ``*_by_id`` maps."""
+
+    sources: list[Source]
+    areas: list[Area]
+    techniques: list[Technique]
+    goals: list[Goal]
+    contraindications: list[Contraindication]
+    benefits: list[Benefit]
+    faq: list[Faq]
+    lessons: list[Lesson]
+    quizzes: list[QuizBank] = Field(default_factory=list)
+    equipment: dict[Id, Text] = Field(default_factory=dict)
+
+    def by_id(self, kind: str) -> dict[str, Any]:
+        return {item.id: item for item in getattr(self, kind)}
+
+    @cached_property
+    def area(self) -> dict[str, Area]:
+        return self.by_id("areas")
+
+    @cached_property
+    def technique(self) -> dict[str, Technique]:
+        return self.by_id("techniques")
+
+    @cached_property
+    def goal(self) -> dict[str, Goal]:
+        return self.by_id("goals")
+
+    @cached_property
+    def contraindication(self) -> dict[str, Contraindication]:
+        return self.by_id("contraindications")
+
+    @cached_property
+    def benefit(self) -> dict[str, Benefit]:
+        return self.by_id("benefits")
+
+    @cached_property
+    def lesson(self) -> dict[str, Lesson]:
+        return self.by_id("lessons")
+
+    @cached_property
+    def quiz(self) -> dict[str, QuizBank]:
+        return self.by_id("quizzes")
+
+    @cached_property
+    def source(self) -> dict[str, Source]:
+        return self.by_id("sources")
+
+    @cached_property
+    def questions(self) -> list[Question]:
+        return [q for bank in self.quizzes for q in bank.questions]
+
+
+class ContentError(ValueError):
+    """Content that does not load. ``problems`` holds one line per fault, each naming
+    ``file: entry: field: what is wrong``."""
+
+    def __init__(self, problems: Iterable[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+# Which file holds which list, and the model of one entry of it.
+FILES: dict[str, tuple[str, type[Strict]]] = {
+    "sources": ("sources.yaml", Source),
+    "areas": ("areas.yaml", Area),
+    "techniques": ("techniques.yaml", Technique),
+    "goals": ("goals.yaml", Goal),
+    "contraindications": ("contraindications.yaml", Contraindication),
+    "benefits": ("benefits.yaml", Benefit),
+    "faq": ("faq.yaml", Faq),
+    "lessons": ("lessons.yaml", Lesson),
+}
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    """``('steps', 2, 'seconds')`` -> ``steps[2].seconds``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _message(err: dict[str, Any]) -> str:
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        return "unknown field (misspelt?)"
+    if err["type"] == "missing":
+        return "is missing"
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    if msg.startswith("Input should be greater than"):
+        msg = "must be > " + msg.rsplit(" ", 1)[-1]
+    return msg
+
+
+def _read_yaml(path: Path, label: str) -> tuple[Any, list[str]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [f"{label}: file is missing"]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [f"{label}: cannot be read ({exc})"]
+    try:
+        return yaml.safe_load(text), []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, [f"{label}: not valid YAML{where}: {problem}"]
+
+
+def _entries(data: Any, key: str, label: str, model: type[Strict]) -> tuple[list, list[str]]:
+    """Validate a YAML list of entries, collecting one message per bad field."""
+    if data is None:
+        return [], [f"{label}: is empty (expected a list under '{key}:')"]
+    if isinstance(data, dict) and key in data:
+        data = data[key]
+    if not isinstance(data, list):
+        return [], [f"{label}: expected a list of entries under '{key}:'"]
+    items, problems = [], []
+    for index, raw in enumerate(data):
+        name = raw.get("id") if isinstance(raw, dict) else None
+        entry = name if isinstance(name, str) and name else f"entry {index + 1}"
+        if not isinstance(raw, dict):
+            problems.append(f"{label}: {entry}: expected a mapping of fields")
+            continue
+        try:
+            items.append(model.model_validate(raw))
+        except ValidationError as exc:
+            for err in exc.errors():
+                field = _where(err["loc"]) or "(entry)"
+                problems.append(f"{label}: {entry}: {field}: {_message(err)}")
+    ids = [i.id for i in items]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"{label}: {dup}: id: is used more than once")
+    return items, problems
+
+
+SINGULAR = {
+    "areas": "area",
+    "techniques": "technique",
+    "contraindications": "contraindication",
+    "benefits": "benefit",
+    "faq": "faq entry",
+    "quizzes": "quiz bank",
+    "sources": "source",
+    "goals": "goal",
+    "lessons": "lesson",
+}
+
+
+def _check_refs(c: dict[str, Any]) -> list[str]:
+    """Cross-references: every id an entry names must exist in the file it points into."""
+    problems: list[str] = []
+    ids = {k: {i.id for i in v} for k, v in c.items() if isinstance(v, list)}
+    equipment = set(c.get("equipment", {}))
+
+    def need(label: str, entry: str, field: str, values: Iterable[str], kind: str) -> None:
+        for value in values:
+            if value not in ids.get(kind, set()):
+                problems.append(f"{label}: {entry}: {field}: unknown {SINGULAR[kind]} '{value}'")
+
+    for t in c["techniques"]:
+        for n, step in enumerate(t.steps):
+            need("techniques.yaml", t.id, f"steps[{n}].areas", step.areas, "areas")
+            never = [a for a in step.areas if a in ids["areas"] and _is_never(c, a)]
+            for a in never:
+                problems.append(
+                    f"techniques.yaml: {t.id}: steps[{n}].areas: '{a}' is never massaged"
+                )
+        need("techniques.yaml", t.id, "avoid", t.avoid, "areas")
+        need("techniques.yaml", t.id, "sources", t.sources, "sources")
+        for e in t.equipment:
+            if e not in equipment:
+                problems.append(f"techniques.yaml: {t.id}: equipment: unknown equipment '{e}'")
+    for g in c["goals"]:
+        need("goals.yaml", g.id, "weights", g.weights, "techniques")
+        need("goals.yaml", g.id, "reasons", g.reasons, "techniques")
+        for t in c["techniques"]:
+            if t.id not in g.reasons:
+                problems.append(f"goals.yaml: {g.id}: reasons: no reason for technique '{t.id}'")
+    for x in c["contraindications"]:
+        need("contraindications.yaml", x.id, "sources", x.sources, "sources")
+    for b in c["benefits"]:
+        need("benefits.yaml", b.id, "sources", b.sources, "sources")
+    for f in c["faq"]:
+        need("faq.yaml", f.id, "sources", f.sources, "sources")
+    for lesson in c["lessons"]:
+        for field in ("benefits", "techniques", "contraindications", "faq", "quizzes"):
+            need("lessons.yaml", lesson.id, field, getattr(lesson, field), field)
+    for bank in c["quizzes"]:
+        label = f"quizzes/{bank.id}.yaml"
+        for q in bank.questions:
+            need(label, q.id, "sources", q.sources, "sources")
+            known = ids["contraindications"] | ids["benefits"] | ids["techniques"] | ids["areas"]
+            for a in q.about:
+                if a not in known:
+                    problems.append(f"{label}: {q.id}: about: unknown content id '{a}'")
+    return problems
+
+
+def _is_never(c: dict[str, Any], area_id: str) -> bool:
+    return any(a.never for a in c["areas"] if a.id == area_id)
+
+
+def load_content(content_dir: Path | str | None = None) -> Content:
+    """Read, validate and cross-check every content file.
+
+    Raises :class:`ContentError` carrying every problem found (not only the first), so an
+    author fixes a file in one pass.
+    """
+    root = Path(content_dir) if content_dir is not None else CONTENT_DIR
+    problems: list[str] = []
+    c: dict[str, Any] = {}
+    for key, (filename, model) in FILES.items():
+        data, errs = _read_yaml(root / filename, filename)
+        problems += errs
+        if not errs:
+            if key == "techniques" and isinstance(data, dict):
+                equipment = data.get("equipment", {})
+                if not isinstance(equipment, dict) or not all(
+                    isinstance(v, str) for v in equipment.values()
+                ):
+                    problems.append("techniques.yaml: equipment: expected a mapping id -> name")
+                    equipment = {}
+                c["equipment"] = equipment
+            items, errs = _entries(data, key, filename, model)
+            problems += errs
+        else:
+            items = []
+        c[key] = items
+    c["quizzes"] = []
+    quiz_dir = root / "quizzes"
+    for path in sorted(quiz_dir.glob("*.yaml")) if quiz_dir.is_dir() else []:
+        label = f"quizzes/{path.name}"
+        data, errs = _read_yaml(path, label)
+        problems += errs
+        if errs:
+            continue
+        if not isinstance(data, dict):
+            problems.append(f"{label}: expected a mapping with id, title and questions")
+            continue
+        try:
+            c["quizzes"].append(QuizBank.model_validate(data))
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = err["loc"]
+                entry = "(bank)"
+                if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+                    qs = data.get("questions") or []
+                    raw = qs[loc[1]] if loc[1] < len(qs) else None
+                    qid = raw.get("id") if isinstance(raw, dict) else None
+                    entry = qid if isinstance(qid, str) else f"question {loc[1] + 1}"
+                    loc = loc[2:]
+                problems.append(f"{label}: {entry}: {_where(loc) or '(entry)'}: {_message(err)}")
+    qids = [q.id for bank in c["quizzes"] for q in bank.questions]
+    for dup in sorted({i for i in qids if qids.count(i) > 1}):
+        problems.append(f"quizzes: {dup}: id: is used more than once")
+    bank_ids = [b.id for b in c["quizzes"]]
+    for dup in sorted({i for i in bank_ids if bank_ids.count(i) > 1}):
+        problems.append(f"quizzes: {dup}: id: bank id is used more than once")
+    if not problems:
+        problems += _check_refs(c)
+    if problems:
+        raise ContentError(problems)
+    return Content(**c)
+
+
+@cache
+def content() -> Content:
+    """The course's own content, loaded once per process."""
+    return load_content()

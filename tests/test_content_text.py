@@ -1,0 +1,255 @@
+"""Checks on the course's text content: sources, benefits, FAQ and lessons.
+
+These tests guard the promises the course makes to learners: every benefit carries an honest
+evidence level backed by a real source, the text never overstates what massage does, weak
+sources are flagged as weak, and the lessons keep their fixed order and a workshop-sized
+length. They read the content through :func:`course.models.load_content`, the same loader the
+notebooks use, so they test what learners actually see.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from course.models import Content, Effect, Level, load_content
+
+BENEFIT_IDS = [
+    "stress",
+    "injury_prevention",
+    "recovery",
+    "sleep",
+    "circulation",
+    "lymphatic",
+    "joint_pain",
+]
+
+EXPECTED_LEVELS = {
+    "stress": Level.MODERATE,
+    "injury_prevention": Level.NOT_SUPPORTED,
+    "recovery": Level.MODERATE,
+    "sleep": Level.LIMITED,
+    "circulation": Level.NOT_SUPPORTED,
+    "lymphatic": Level.LIMITED,
+    "joint_pain": Level.LIMITED,
+}
+
+LESSON_IDS = [
+    "00_welcome",
+    "01_why_your_legs",
+    "02_stress_and_sleep",
+    "03_recovery_and_injuries",
+    "04_circulation_lymph_joints",
+    "05_when_not_to_massage",
+    "06_thumb_technique",
+    "07_tennis_ball_technique",
+    "08_finishing_strokes",
+    "09_build_your_routine",
+    "10_review_and_faq",
+]
+
+FAQ_IDS = ["daily_massage", "slimming", "why_it_hurts", "what_it_does"]
+
+# The sources content-facts.md calls weak: practitioner blogs, forums, consumer pages,
+# secondary copies and summaries. Lessons leaning on these must say "practitioners advise".
+WEAK_SOURCES = {f"s{n}" for n in (12, 14, 15, 18, 19, 41, 47, 48, 49, 54, 55, 56, 59, 60, 64)}
+
+# Words that overstate a health claim. Each is allowed only when a negation comes shortly
+# before it ("is not proven", "no good evidence for detox"), because saying plainly what the
+# evidence does *not* support is exactly what the course should do.
+OVERSTATING = re.compile(
+    r"\b(cures?|cured|proven|guarantees?|guaranteed|detox\w*|flush(?:es)? toxins)\b",
+    re.IGNORECASE,
+)
+NEGATION = re.compile(r"\b(not|no|never|nor|without|cannot|isn't|doesn't|don't)\b|n't\b", re.I)
+NEGATION_WINDOW = 6  # words before the match in which a negation counts
+
+
+def overstatements(text: str) -> list[str]:
+    """Return each overstating word in ``text`` that is not negated just before it."""
+    found = []
+    for match in OVERSTATING.finditer(text):
+        before = text[: match.start()].split()[-NEGATION_WINDOW:]
+        if not NEGATION.search(" ".join(before)):
+            found.append(match.group(0))
+    return found
+
+
+@pytest.fixture(scope="module")
+def content() -> Content:
+    return load_content()
+
+
+# --- the deny-list checker itself ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Massage cures stiff legs.",
+        "It is proven to help sleep.",
+        "This guarantees better circulation.",
+        "A detox for your legs.",
+        "Massage flushes toxins out of the muscles.",
+        "Lymphatic drainage DETOXES the body.",
+    ],
+)
+def test_checker_flags_overstatements(text: str) -> None:
+    assert overstatements(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ideal amount is not proven.",
+        "There is no good evidence for detox in healthy people.",
+        "Massage never cures a clot.",
+        "Ten minutes a day is reasonable but unproven.",
+        "Massage does not flush toxins; the liver and kidneys do that.",
+    ],
+)
+def test_checker_allows_negated_or_neutral_phrasing(text: str) -> None:
+    assert overstatements(text) == []
+
+
+# --- sources ------------------------------------------------------------------------------
+
+
+def test_sources_are_s1_to_s65_in_order(content: Content) -> None:
+    assert [s.id for s in content.sources] == [f"s{n}" for n in range(1, 66)]
+
+
+def test_every_weak_source_is_marked_weak(content: Content) -> None:
+    marked = {s.id for s in content.sources if s.weak}
+    assert marked == WEAK_SOURCES
+
+
+def test_citations_that_call_themselves_weak_are_weak(content: Content) -> None:
+    """A citation whose description calls it weak, secondary, a summary, a forum, a consumer or
+    practitioner page must carry ``weak: true``. (Addresses are not descriptions: a clinic's
+    ``/blog/`` page is judged by the facts file, not by its path.)"""
+    words = re.compile(
+        r"(?<![/.])\b(weak|secondary|summary|forum|consumer|practitioner)\b(?![/.])", re.IGNORECASE
+    )
+    unmarked = [s.id for s in content.sources if words.search(s.citation) and not s.weak]
+    assert unmarked == []
+
+
+# --- benefits -----------------------------------------------------------------------------
+
+
+def test_the_seven_benefits_exist_in_order(content: Content) -> None:
+    assert [b.id for b in content.benefits] == BENEFIT_IDS
+
+
+def test_benefit_levels_match_the_evidence_ratings(content: Content) -> None:
+    assert {b.id: b.level for b in content.benefits} == EXPECTED_LEVELS
+
+
+def test_injury_prevention_and_circulation_are_not_supported(content: Content) -> None:
+    benefit = content.benefit
+    assert benefit["injury_prevention"].level is Level.NOT_SUPPORTED
+    assert benefit["circulation"].level is Level.NOT_SUPPORTED
+
+
+def test_every_benefit_has_sources_that_resolve(content: Content) -> None:
+    known = set(content.source)
+    for b in content.benefits:
+        assert b.sources, b.id
+        assert set(b.sources) <= known, (b.id, set(b.sources) - known)
+
+
+def test_every_benefit_states_the_self_massage_scope(content: Content) -> None:
+    """Trials test therapist massage; each evidence text must say so, or learners overrate it."""
+    for b in content.benefits:
+        text = b.evidence.lower()
+        assert "self-massage" in text, b.id
+        assert "therapist" in text, b.id
+
+
+def test_level_notes_carry_the_key_caveats(content: Content) -> None:
+    benefit = content.benefit
+    assert "limited" in benefit["stress"].level_note.lower()
+    assert "lymphoedema" in benefit["lymphatic"].level_note.lower()
+    assert "healthy" in benefit["lymphatic"].level_note.lower()
+    assert "knee osteoarthritis" in benefit["joint_pain"].level_note.lower()
+
+
+def test_popular_myths_are_corrected(content: Content) -> None:
+    benefit = content.benefit
+    assert "muscle growth" in benefit["recovery"].corrects.lower()
+    assert "stretching" in benefit["injury_prevention"].corrects.lower()
+    assert "lactic acid" in benefit["circulation"].corrects.lower()
+    assert benefit["lymphatic"].corrects
+
+
+def test_benefit_text_does_not_overstate(content: Content) -> None:
+    """The course's own words never overstate. ``corrects`` is left out on purpose: it quotes
+    the myth being corrected."""
+    for b in content.benefits:
+        for field in ("name", "claim", "explanation", "evidence", "level_note"):
+            assert overstatements(getattr(b, field)) == [], (b.id, field)
+
+
+# --- faq ----------------------------------------------------------------------------------
+
+
+def test_faq_has_the_four_questions(content: Content) -> None:
+    assert [f.id for f in content.faq] == FAQ_IDS
+
+
+def test_faq_answers_have_sources_and_do_not_overstate(content: Content) -> None:
+    known = set(content.source)
+    for f in content.faq:
+        assert f.sources and set(f.sources) <= known, f.id
+        assert overstatements(f.answer) == [], f.id
+
+
+def test_slimming_answer_says_no_and_warns_about_numb_skin(content: Content) -> None:
+    answer = next(f.answer for f in content.faq if f.id == "slimming")
+    assert answer.startswith("No.")
+    assert "numb" in answer
+    assert "37 to 40 °C" in answer
+
+
+# --- lessons ------------------------------------------------------------------------------
+
+
+def test_lessons_have_the_fixed_ids_in_order(content: Content) -> None:
+    assert [lesson.id for lesson in content.lessons] == LESSON_IDS
+
+
+def test_course_length_suits_a_workshop(content: Content) -> None:
+    total = sum(lesson.minutes for lesson in content.lessons)
+    assert 120 <= total <= 240, total
+
+
+def test_every_lesson_has_objectives_and_key_points(content: Content) -> None:
+    for lesson in content.lessons:
+        assert 2 <= len(lesson.objectives) <= 4, lesson.id
+        assert 2 <= len(lesson.key_points) <= 5, lesson.id
+        for text in lesson.objectives + lesson.key_points:
+            assert overstatements(text) == [], (lesson.id, text)
+
+
+def test_safety_lesson_covers_every_contraindication(content: Content) -> None:
+    lesson = content.lesson["05_when_not_to_massage"]
+    assert set(lesson.contraindications) == set(content.contraindication)
+    assert "safety" in lesson.quizzes
+
+
+def test_routine_lesson_lists_exactly_the_stop_conditions(content: Content) -> None:
+    stops = {x.id for x in content.contraindications if x.effect is Effect.STOP}
+    assert set(content.lesson["09_build_your_routine"].contraindications) == stops
+
+
+def test_review_lesson_covers_all_faq_and_quizzes(content: Content) -> None:
+    lesson = content.lesson["10_review_and_faq"]
+    assert lesson.faq == FAQ_IDS
+    assert set(lesson.quizzes) == {"safety", "benefits", "techniques"}
+
+
+def test_every_benefit_is_taught_in_some_lesson(content: Content) -> None:
+    taught = {b for lesson in content.lessons for b in lesson.benefits}
+    assert taught == set(BENEFIT_IDS)

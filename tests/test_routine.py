@@ -1,0 +1,110 @@
+"""The routine builder on chosen cases; the properties over many profiles are in
+test_safety_properties.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from course.routine import SafetyStop, build, clock
+from course.safety import Profile
+
+
+def test_sleep_fifteen_minutes_no_ball_fills_the_budget():
+    r = build(Profile(), goal="sleep", minutes=15)
+    assert r.total_seconds == 15 * 60
+    assert {s.technique for s in r.steps} == {"thumb", "finishing_strokes"}
+    assert any("Tennis ball" in reason for reason in r.left_out)
+    assert r.steps[-1].phase == "finish"
+    assert [s.start for s in r.steps] == [sum(x.seconds for x in r.steps[:i]) for i in range(len(r.steps))]
+
+
+def test_order_is_warm_up_then_main_then_finish():
+    r = build(Profile(), goal="recover", minutes=30, equipment={"tennis_ball", "warm_towel"})
+    phases = [s.phase for s in r.steps]
+    assert phases == sorted(phases, key=["warm_up", "main", "finish"].index)
+    assert phases[0] == "warm_up" and phases[-1] == "finish"
+    # recovery weighs the tennis ball most: it comes first among the main techniques
+    assert [s.technique for s in r.steps if s.phase == "main"][0] == "tennis_ball"
+
+
+def test_warm_towel_never_with_numb_skin():
+    r = build(Profile.of("diabetic_neuropathy"), goal="relax", minutes=20, equipment={"warm_towel"})
+    assert "warm_towel" not in {s.technique for s in r.steps}
+    assert any("no heat" in x for x in r.left_out)
+    assert all(s.pressure <= 3 for s in r.steps)
+
+
+def test_kept_out_area_never_appears():
+    r = build(Profile.of("varicose_veins", varicose_veins=["calf"]), goal="recover", minutes=20,
+              equipment={"tennis_ball"})
+    assert all("calf" not in s.areas for s in r.steps)
+    assert r.kept_out_areas == ("calf",)
+
+
+def test_caution_caps_pressure_and_says_why():
+    r = build(Profile.of("pregnancy"), goal="recover", minutes=10, equipment={"tennis_ball"}, pressure=7)
+    assert max(s.pressure for s in r.steps) == 3
+    assert any("Capped at 3/10 by pregnancy" in s.why for s in r.steps)
+
+
+def test_low_cap_leaves_out_firm_technique():
+    r = build(Profile.of("bleeding_risk"), goal="recover", minutes=10, equipment={"tennis_ball"})
+    assert "tennis_ball" not in {s.technique for s in r.steps}
+    assert any("needs at least 3/10" in x for x in r.left_out)
+
+
+def test_one_minute_keeps_the_goals_main_technique():
+    r = build(Profile(), goal="recover", minutes=1, equipment={"tennis_ball"})
+    assert r.total_seconds == 60
+    assert r.steps[0].technique == "tennis_ball"
+
+
+def test_named_pressures():
+    assert build(Profile(), pressure="light").pressure == 3
+    assert build(Profile(), pressure="firm").pressure == 7
+
+
+def test_red_flag_raises_safety_stop_with_screening():
+    with pytest.raises(SafetyStop) as err:
+        build(Profile.of("dvt_signs"), goal="sleep", minutes=15)
+    assert err.value.screening.stopped
+    assert "same" in str(err.value).lower() or "today" in str(err.value).lower()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"minutes": 0}, "Minutes must be more than 0"),
+        ({"minutes": -3}, "Minutes must be more than 0"),
+        ({"minutes": 61}, "Minutes must be 60 or fewer"),
+        ({"minutes": 2.5}, "Minutes must be a whole number"),
+        ({"goal": "flying"}, "Unknown goal 'flying'"),
+        ({"areas": ["elbow"]}, "Unknown area: elbow"),
+        ({"equipment": ["foam_roller"]}, "Unknown equipment: foam_roller"),
+        ({"pressure": 11}, "Pressure must be a whole number from 0 to 10"),
+        ({"pressure": "hard"}, "Unknown pressure 'hard'"),
+        ({"areas": ["knee_hollow"]}, "No area left to massage after screening \\(knee_hollow kept out\\)"),
+        ({"areas": ["hamstring"]}, "No massage step fits your choices"),
+    ],
+)
+def test_bad_input_gives_one_clear_value_error(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        build(Profile(), **kwargs)
+
+
+def test_no_area_left_after_screening():
+    with pytest.raises(ValueError, match="No area left to massage after screening \\(calf kept out\\)"):
+        build(Profile.of("open_wound_or_burn", open_wound_or_burn=["calf"]), areas=["calf"])
+
+
+def test_markdown_card_holds_steps_cautions_and_disclaimer():
+    r = build(Profile.of("pregnancy"), goal="sleep", minutes=15)
+    card = r.to_markdown()
+    assert card.startswith("# My leg self-massage routine")
+    assert card.count("\n| ") == len(r.steps) + 1  # header row + one row per step
+    assert "Pregnancy" in card and "no substitute" in card
+    assert "15:00" in card
+
+
+def test_clock():
+    assert clock(0) == "00:00" and clock(75) == "01:15" and clock(3600) == "60:00"

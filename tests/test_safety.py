@@ -1,0 +1,89 @@
+"""The screening gate, case by case."""
+
+from __future__ import annotations
+
+import pytest
+
+from course.models import Effect, Urgency, content
+from course.safety import Profile, screen
+
+
+def test_no_answers_allows_every_massageable_area():
+    s = screen(Profile())
+    assert not s.stopped
+    assert s.max_pressure == 10
+    assert "knee_hollow" not in s.allowed_areas and "inner_thigh" not in s.allowed_areas
+    assert set(s.never_areas) == {"knee_hollow", "inner_thigh"}
+    assert "foot" in s.allowed_areas and "hamstring" in s.allowed_areas
+
+
+@pytest.mark.parametrize("cid", [x.id for x in content().contraindications if x.effect is Effect.STOP])
+def test_every_stop_condition_stops(cid):
+    s = screen(Profile.of(cid))
+    assert s.stopped
+    assert s.allowed_areas == ()
+    assert "STOP" in s.summary()
+
+
+def test_lung_clot_is_an_emergency_and_comes_first():
+    s = screen(Profile.of("fever", "dvt_signs", "lung_clot_signs"))
+    assert s.urgency is Urgency.EMERGENCY
+    assert s.stops[0].id == "lung_clot_signs"
+    assert "emergency" in s.summary().lower()
+    assert "Sudden breathlessness" in s.red_flags
+
+
+def test_dvt_signs_are_same_day_and_list_red_flags():
+    s = screen(Profile.of("dvt_signs"))
+    assert s.urgency is Urgency.SAME_DAY
+    assert any("one calf or thigh" in flag.lower() for flag in s.red_flags)
+
+
+def test_area_condition_keeps_area_out_with_reason():
+    s = screen(Profile.of("varicose_veins", varicose_veins=["calf", "shin"]))
+    assert not s.stopped
+    assert "calf" not in s.allowed_areas and "shin" not in s.allowed_areas
+    assert [f.id for f in s.kept_out["calf"]] == ["varicose_veins"]
+
+
+def test_area_condition_without_location_is_an_error():
+    with pytest.raises(ValueError, match="Say where on the leg: Varicose veins"):
+        screen(Profile.of("varicose_veins"))
+
+
+def test_location_of_unticked_condition_is_ignored():
+    s = screen(Profile(frozenset(), {"varicose_veins": frozenset({"calf"})}))
+    assert "calf" in s.allowed_areas
+
+
+def test_cautions_cap_pressure_at_the_lowest():
+    s = screen(Profile.of("pregnancy", "bleeding_risk"))
+    assert s.max_pressure == 2
+    assert {f.id for f in s.cautions} == {"pregnancy", "bleeding_risk"}
+
+
+def test_neuropathy_forbids_heat():
+    assert screen(Profile.of("diabetic_neuropathy")).no_heat
+
+
+def test_cancer_keeps_affected_areas_out_when_named():
+    s = screen(Profile.of("cancer", cancer=["thigh_front"]))
+    assert "thigh_front" in s.kept_out and s.max_pressure == 3
+
+
+@pytest.mark.parametrize(
+    ("profile", "message"),
+    [
+        (Profile.of("broken_heart"), "Unknown screening answer: broken_heart"),
+        (Profile.of("varicose_veins", varicose_veins=["elbow"]), "Unknown area for varicose_veins: elbow"),
+    ],
+)
+def test_unknown_answers_are_named(profile, message):
+    with pytest.raises(ValueError, match=message):
+        screen(profile)
+
+
+def test_every_contraindication_has_a_plain_question_and_advice():
+    for item in content().contraindications:
+        assert item.question.strip().endswith((".", "?")), item.id
+        assert item.instead.strip(), item.id
