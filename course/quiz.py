@@ -1,0 +1,358 @@
+"""Quizzes as pure functions: shuffle, draw, grade, score, schedule reviews, lint banks.
+
+Everything here takes plain values (the pydantic models of :mod:`course.models`, ids, dates,
+seeds) and returns plain values. There are no widgets, files, prints or global random state,
+so the quiz widget, the progress store and the instructor's class report all get the same
+answer for the same input, and the tests can pin every rule down.
+
+Randomness always comes from a ``random.Random`` seeded with a string built from the caller's
+seed and an id: the same learner sees the same order on every re-run of a notebook (stored
+executed notebooks stay deterministic), while different seeds give different orders.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from types import MappingProxyType
+from typing import NamedTuple
+
+from course.models import Content, Kind, Option, Question, QuizBank
+
+# Kinds with exactly one right answer; only ``multiple`` allows several picks.
+ONE_ANSWER = frozenset({Kind.SINGLE, Kind.SCENARIO, Kind.TRUE_FALSE})
+KIND_NAME = {
+    Kind.SINGLE: "single choice",
+    Kind.MULTIPLE: "multiple choice",
+    Kind.TRUE_FALSE: "true/false question",
+    Kind.SCENARIO: "scenario question",
+}
+TRUE_FALSE_IDS = ("true", "false")
+
+# Leitner boxes 1..5: a right answer moves a question up one box, a wrong one back to box 1.
+# The interval doubles with each box, so well-known questions come back rarely.
+INTERVALS = {1: 1, 2: 2, 3: 4, 4: 8, 5: 16}
+FIRST_BOX, LAST_BOX = min(INTERVALS), max(INTERVALS)
+
+MIN_QUESTIONS = 40
+MIN_CONTRAINDICATION_QUESTIONS = 25
+
+
+def _rng(seed: int | str, key: str) -> random.Random:
+    """A private generator: seeding with a string is stable across runs and Python hashes."""
+    return random.Random(f"{seed}:{key}")
+
+
+# --- order and selection -----------------------------------------------------------------
+
+
+def shuffled(question: Question, seed: int | str) -> list[Option]:
+    """The question's options in a deterministic, seed-dependent order.
+
+    True/false options keep their authored order: "True" then "False" in a random order only
+    confuses, and nothing is gained by hiding a two-way choice.
+    """
+    options = list(question.options)
+    if question.kind is Kind.TRUE_FALSE:
+        return options
+    _rng(seed, question.id).shuffle(options)
+    return options
+
+
+def draw(
+    bank: QuizBank,
+    n: int,
+    seed: int | str,
+    about: str | Iterable[str] | None = None,
+    topic: str | None = None,
+) -> list[Question]:
+    """Pick up to ``n`` questions from ``bank``, deterministically for a given seed.
+
+    ``about`` keeps questions that test at least one of the given content ids (a lesson on
+    varicose veins asks ``about="varicose_veins"``); ``topic`` keeps one topic. Asking for more
+    questions than match returns all that match, in a seeded order.
+    """
+    if n < 0:
+        raise ValueError(f"draw from bank '{bank.id}': n must be 0 or more, got {n}")
+    wanted = {about} if isinstance(about, str) else set(about) if about is not None else None
+    pool = [
+        q
+        for q in bank.questions
+        if (topic is None or q.topic == topic) and (wanted is None or wanted & set(q.about))
+    ]
+    return _rng(seed, bank.id).sample(pool, min(n, len(pool)))
+
+
+# --- grading -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The outcome of one answer: what was right, what each pick means, what was missed.
+
+    ``score`` gives partial credit on multiple-choice questions; ``correct`` is only true for an
+    exact answer, so the review schedule never promotes a half-known question.
+    """
+
+    question_id: str
+    correct: bool
+    score: float
+    chosen: tuple[str, ...]
+    feedback: Mapping[str, str]
+    missed: tuple[str, ...]
+    explanation: str
+
+
+def _clean_choice(question: Question, chosen: Iterable[str]) -> tuple[str, ...]:
+    """Validate an answer: known ids, not empty, one pick for one-answer kinds."""
+    picks = (chosen,) if isinstance(chosen, str) else tuple(chosen)
+    picks = tuple(dict.fromkeys(picks))  # a double click is one pick, order kept
+    if not picks:
+        raise ValueError(f"question '{question.id}': no option chosen")
+    known = {o.id for o in question.options}
+    unknown = [p for p in picks if p not in known]
+    if unknown:
+        raise ValueError(
+            f"question '{question.id}': unknown option id(s) {', '.join(map(repr, unknown))}; "
+            f"options are {', '.join(map(repr, sorted(known)))}"
+        )
+    if question.kind in ONE_ANSWER and len(picks) > 1:
+        raise ValueError(
+            f"question '{question.id}': a {KIND_NAME[question.kind]} takes one answer, "
+            f"got {len(picks)}: {', '.join(map(repr, picks))}"
+        )
+    return picks
+
+
+def grade(question: Question, chosen: Iterable[str]) -> Grade:
+    """Grade an answer (option ids) to ``question``.
+
+    Multiple choice earns ``max(0, (right picks - wrong picks) / number correct)``: guessing
+    every box cancels out, so ticking all options never scores.
+    Raises ``ValueError`` naming the question and the bad id(s) for unknown ids, an empty
+    answer, or several answers to a one-answer question.
+    """
+    picks = _clean_choice(question, chosen)
+    right_ids = [o.id for o in question.options if o.correct]
+    right = sum(1 for p in picks if p in right_ids)
+    wrong = len(picks) - right
+    exact = set(picks) == set(right_ids)
+    if question.kind is Kind.MULTIPLE:
+        score = max(0.0, (right - wrong) / len(right_ids)) if right_ids else 0.0
+    else:
+        score = 1.0 if exact else 0.0
+    by_id = {o.id: o for o in question.options}
+    return Grade(
+        question_id=question.id,
+        correct=exact,
+        score=score,
+        chosen=picks,
+        feedback=MappingProxyType({p: by_id[p].feedback for p in picks}),
+        missed=tuple(i for i in right_ids if i not in picks),
+        explanation=question.explanation,
+    )
+
+
+# --- scoring and runs --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Score:
+    points: float
+    total: int
+    percent: float
+    passed: bool
+
+
+def score(grades: Iterable[Grade], pass_mark: float, total: int | None = None) -> Score:
+    """Sum the grades against ``pass_mark`` (a fraction, as in a bank's ``pass_mark``).
+
+    ``total`` is the number of questions in the quiz; it defaults to the number of grades, and
+    is larger when some questions were left unanswered (they count as zero).
+    """
+    if not 0 < pass_mark <= 1:
+        raise ValueError(f"pass_mark must be a fraction in (0, 1], got {pass_mark}")
+    grades = list(grades)
+    total = len(grades) if total is None else total
+    if total <= 0:
+        raise ValueError("nothing to score: the quiz has no questions")
+    if len(grades) > total:
+        raise ValueError(f"{len(grades)} grades for a quiz of {total} questions")
+    points = sum(g.score for g in grades)
+    fraction = points / total
+    return Score(
+        points=round(points, 6),
+        total=total,
+        percent=round(100 * fraction, 1),
+        passed=fraction >= pass_mark - 1e-9,
+    )
+
+
+@dataclass
+class QuizRun:
+    """One sitting of a quiz. Retries are allowed: the last attempt at a question counts, and
+    how many attempts it took is kept (the progress store and class report show it)."""
+
+    questions: Sequence[Question]
+    pass_mark: float = 0.8
+    _attempts: dict[str, list[Grade]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        ids = [q.id for q in self.questions]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"a quiz run lists a question twice: {sorted(_repeats(ids))}")
+        self._by_id = {q.id: q for q in self.questions}
+
+    @classmethod
+    def from_bank(cls, bank: QuizBank, n: int | None = None, seed: int | str = 0) -> QuizRun:
+        """A run over a whole bank, or over ``n`` questions drawn with ``seed``."""
+        questions = bank.questions if n is None else draw(bank, n, seed)
+        return cls(questions=list(questions), pass_mark=bank.pass_mark)
+
+    def answer(self, question_id: str, chosen: Iterable[str]) -> Grade:
+        if question_id not in self._by_id:
+            raise ValueError(f"question '{question_id}' is not in this quiz run")
+        result = grade(self._by_id[question_id], chosen)
+        self._attempts.setdefault(question_id, []).append(result)
+        return result
+
+    def attempts(self, question_id: str) -> int:
+        return len(self._attempts.get(question_id, []))
+
+    def last(self, question_id: str) -> Grade | None:
+        tries = self._attempts.get(question_id)
+        return tries[-1] if tries else None
+
+    @property
+    def grades(self) -> list[Grade]:
+        """The counting grade (the last attempt) of each answered question, in quiz order."""
+        return [self._attempts[q.id][-1] for q in self.questions if q.id in self._attempts]
+
+    @property
+    def finished(self) -> bool:
+        return all(q.id in self._attempts for q in self.questions)
+
+    def score(self) -> Score:
+        return score(self.grades, self.pass_mark, total=len(self.questions))
+
+
+def _repeats(ids: Iterable[str]) -> set[str]:
+    return {i for i, n in Counter(ids).items() if n > 1}
+
+
+# --- Leitner review scheduling -----------------------------------------------------------
+
+
+class Review(NamedTuple):
+    """A question's place in the review schedule; a plain tuple, easy to store in SQLite."""
+
+    question_id: str
+    box: int
+    due: date
+
+
+def next_review(box: int, correct: bool, today: date) -> tuple[int, date]:
+    """Leitner step: wrong -> box 1, due tomorrow; right -> next box (capped at 5), due after
+    that box's interval (1, 2, 4, 8, 16 days for boxes 1..5)."""
+    if box not in INTERVALS:
+        raise ValueError(f"box must be {FIRST_BOX}..{LAST_BOX}, got {box}")
+    new_box = min(box + 1, LAST_BOX) if correct else FIRST_BOX
+    return new_box, today + timedelta(days=INTERVALS[new_box])
+
+
+def review(record: Review, correct: bool, today: date) -> Review:
+    """The record after answering its question today."""
+    box, when = next_review(record.box, correct, today)
+    return Review(record.question_id, box, when)
+
+
+def due(records: Iterable[Review | tuple[str, int, date]], today: date) -> list[str]:
+    """Ids of the questions due on or before ``today``, the longest-waiting first (ties by id,
+    so the order is stable)."""
+    ready = [Review(*r) for r in records if Review(*r).due <= today]
+    return [r.question_id for r in sorted(ready, key=lambda r: (r.due, r.question_id))]
+
+
+# --- question-bank lint ------------------------------------------------------------------
+
+
+def _lint_question(label: str, q: Question, sources: set[str], known: set[str]) -> list[str]:
+    where = f"{label}: {q.id}"
+    out: list[str] = []
+    ids = [o.id for o in q.options]
+    for dup in sorted(_repeats(ids)):
+        out.append(f"{where}: options: option id '{dup}' is used more than once")
+    n_right = sum(1 for o in q.options if o.correct)
+    kind = KIND_NAME.get(q.kind, str(q.kind))
+    if q.kind in ONE_ANSWER and n_right != 1:
+        out.append(f"{where}: options: {n_right} correct, a {kind} needs exactly 1")
+    if q.kind is Kind.MULTIPLE:
+        if n_right == 0:
+            out.append(f"{where}: options: 0 correct, a {kind} needs at least 1")
+        if n_right == len(q.options):
+            out.append(f"{where}: options: all correct, a {kind} needs at least 1 wrong option")
+    if q.kind is Kind.TRUE_FALSE and sorted(ids) != sorted(TRUE_FALSE_IDS):
+        out.append(
+            f"{where}: options: a {kind} needs exactly the options 'true' and 'false', found {ids}"
+        )
+    for o in q.options:
+        if not o.correct and not o.feedback.strip():
+            out.append(f"{where}: options.{o.id}.feedback: a wrong option must say why it is wrong")
+    if q.kind is Kind.SCENARIO and not q.scenario.strip():
+        out.append(f"{where}: scenario: a scenario question needs a scenario text")
+    for s in q.sources:
+        if s not in sources:
+            out.append(f"{where}: sources: unknown source '{s}'")
+    for a in q.about:
+        if a not in known:
+            out.append(f"{where}: about: unknown content id '{a}'")
+    return out
+
+
+def lint(content: Content) -> list[str]:
+    """Problems with the question banks that the schema alone cannot see, one line each,
+    as ``file: question: field: what is wrong``. An empty list means the banks are fine.
+
+    The course promises that every contraindication and every benefit is tested somewhere,
+    and that safety carries most of the weight; the coverage and count checks hold it to that.
+    """
+    problems: list[str] = []
+    sources = {s.id for s in content.sources}
+    known = {
+        i.id
+        for group in (content.contraindications, content.benefits, content.techniques)
+        for i in group
+    } | {a.id for a in content.areas}
+    seen: dict[str, str] = {}
+    for bank in content.quizzes:
+        label = f"quizzes/{bank.id}.yaml"
+        for q in bank.questions:
+            problems += _lint_question(label, q, sources, known)
+            if q.id in seen:
+                problems.append(f"{label}: {q.id}: id: already used in {seen[q.id]}")
+            else:
+                seen[q.id] = label
+    questions = content.questions
+    about = {a for q in questions for a in q.about}
+    for kind, items in (
+        ("contraindication", content.contraindications),
+        ("benefit", content.benefits),
+    ):
+        for item in items:
+            if item.id not in about:
+                problems.append(f"quizzes: {item.id}: about: no question tests {kind} '{item.id}'")
+    if len(questions) < MIN_QUESTIONS:
+        problems.append(
+            f"quizzes: (all): questions: {len(questions)} in all, the course needs at least "
+            f"{MIN_QUESTIONS}"
+        )
+    on_safety = sum(1 for q in questions if q.topic == "contraindications")
+    if on_safety < MIN_CONTRAINDICATION_QUESTIONS:
+        problems.append(
+            f"quizzes: (all): topic: {on_safety} on contraindications, the course needs at "
+            f"least {MIN_CONTRAINDICATION_QUESTIONS}"
+        )
+    return problems
