@@ -91,7 +91,9 @@ class Step(Strict):
     @model_validator(mode="after")
     def _min_not_above_base(self) -> Step:
         if self.min_seconds > self.seconds:
-            raise ValueError(f"min_seconds ({self.min_seconds}) is more than seconds ({self.seconds})")
+            raise ValueError(
+                f"min_seconds ({self.min_seconds}) is more than seconds ({self.seconds})"
+            )
         return self
 
 
@@ -116,7 +118,8 @@ class Technique(Strict):
     def _pressure_range(self) -> Technique:
         if self.pressure_min > self.pressure_max:
             raise ValueError(
-                f"pressure_min ({self.pressure_min}) is more than pressure_max ({self.pressure_max})"
+                f"pressure_min ({self.pressure_min}) is more than "
+                f"pressure_max ({self.pressure_max})"
             )
         ids = [s.id for s in self.steps]
         if len(ids) != len(set(ids)):

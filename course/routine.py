@@ -258,22 +258,38 @@ def build(
                 continue
             value = max(t.pressure_min, min(wanted_pressure, cap))
             limiting = sorted(k for k, v in step_caps.items() if v == cap)
-            note = f" Capped at {cap}/10 by {', '.join(limiting)}." if value == cap < wanted_pressure else ""
+            note = (
+                f" Capped at {cap}/10 by {', '.join(limiting)}."
+                if value == cap < wanted_pressure
+                else ""
+            )
             warm = t.phase is Phase.WARM_UP
             picks.append(
-                _Pick(t, step, value, note, weight * step.seconds, step.min_seconds,
-                      step.seconds if warm else None)
+                _Pick(
+                    t,
+                    step,
+                    value,
+                    note,
+                    weight * step.seconds,
+                    step.min_seconds,
+                    step.seconds if warm else None,
+                )
             )
 
     budget = minutes * 60
+
     # Drop the least important steps until the shortest version of each fits the budget:
     # the warm-up first, then the steps of the technique the goal weighs least (main work
     # before finishing strokes, and the closing stroke of the finish last of all).
     def drop_rank(i: int) -> tuple:
         p = picks[i]
         finish = p.technique.phase is Phase.FINISH
-        return (p.technique.phase is not Phase.WARM_UP, g.weights.get(p.technique.id, 0),
-                finish, i if finish else -i)
+        return (
+            p.technique.phase is not Phase.WARM_UP,
+            g.weights.get(p.technique.id, 0),
+            finish,
+            i if finish else -i,
+        )
 
     while picks and sum(p.low for p in picks) > budget:
         victim = min(range(len(picks)), key=drop_rank)

@@ -37,13 +37,14 @@ class Profile:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "conditions", frozenset(self.conditions))
-        object.__setattr__(
-            self, "where", {k: frozenset(v) for k, v in dict(self.where).items()}
-        )
+        object.__setattr__(self, "where", {k: frozenset(v) for k, v in dict(self.where).items()})
 
     @classmethod
     def of(cls, *conditions: str, **where: Iterable[str]) -> Profile:
-        """Short form for lessons and tests: ``Profile.of("varicose_veins", varicose_veins=["calf"])``."""
+        """Short form for lessons and tests.
+
+        ``Profile.of("varicose_veins", varicose_veins=["calf"])``
+        """
         return cls(frozenset(conditions), {k: frozenset(v) for k, v in where.items()})
 
 

@@ -68,26 +68,106 @@ def duplicate_first(key):
 
 
 CASES = [
-    ("techniques.yaml", set_step(2, "seconds", 0), "techniques.yaml: thumb: steps[2].seconds: must be > 0"),
-    ("techniques.yaml", set_step(1, "seconds", -5), "techniques.yaml: thumb: steps[1].seconds: must be > 0"),
-    ("techniques.yaml", set_step(0, "areas", ["elbow"]), "techniques.yaml: thumb: steps[0].areas: unknown area 'elbow'"),
-    ("techniques.yaml", set_step(0, "areas", ["knee_hollow"]), "techniques.yaml: thumb: steps[0].areas: 'knee_hollow' is never massaged"),
-    ("techniques.yaml", set_step(0, "secconds", 10), "techniques.yaml: thumb: steps[0].secconds: unknown field (misspelt?)"),
-    ("techniques.yaml", set_field("techniques", "thumb", "pressure_max", 11), "techniques.yaml: thumb: pressure_max: Input should be less than or equal to 10"),
-    ("techniques.yaml", set_field("techniques", "thumb", "pressure_min", 9), "techniques.yaml: thumb: (entry): pressure_min (9) is more than pressure_max (6)"),
-    ("techniques.yaml", set_field("techniques", "tennis_ball", "equipment", ["foam_roller"]), "techniques.yaml: tennis_ball: equipment: unknown equipment 'foam_roller'"),
-    ("techniques.yaml", set_field("techniques", "thumb", "sources", ["s999"]), "techniques.yaml: thumb: sources: unknown source 's999'"),
-    ("contraindications.yaml", set_field("contraindications", "fever", "effect", "maybe"), "contraindications.yaml: fever: effect: Input should be 'stop', 'area' or 'caution'"),
-    ("contraindications.yaml", set_field("contraindications", "varicose_veins", "asks_where", False), "contraindications.yaml: varicose_veins: (entry): effect 'area' needs asks_where: true"),
-    ("contraindications.yaml", drop_field("contraindications", "fever", "instead"), "contraindications.yaml: fever: instead: is missing"),
-    ("contraindications.yaml", duplicate_first("contraindications"), "contraindications.yaml: dvt_signs: id: is used more than once"),
-    ("benefits.yaml", set_field("benefits", "sleep", "level", "amazing"), "benefits.yaml: sleep: level: Input should be"),
-    ("benefits.yaml", set_field("benefits", "stress", "sources", []), "benefits.yaml: stress: sources: List should have at least 1 item"),
-    ("lessons.yaml", set_field("lessons", "02_stress_and_sleep", "benefits", ["flying"]), "lessons.yaml: 02_stress_and_sleep: benefits: unknown benefit 'flying'"),
-    ("lessons.yaml", set_field("lessons", "00_welcome", "teaching_minutes", "ten"), "lessons.yaml: 00_welcome: teaching_minutes: Input should be a valid integer"),
-    ("goals.yaml", set_field("goals", "sleep", "weights", {"karate": 1}), "goals.yaml: sleep: weights: unknown technique 'karate'"),
-    ("areas.yaml", set_field("areas", "shin", "side", "inside"), "areas.yaml: shin: side: Input should be"),
-    ("faq.yaml", set_field("faq", "slimming", "id", "Slimming!"), "faq.yaml: Slimming!: id: String should match pattern"),
+    (
+        "techniques.yaml",
+        set_step(2, "seconds", 0),
+        "techniques.yaml: thumb: steps[2].seconds: must be > 0",
+    ),
+    (
+        "techniques.yaml",
+        set_step(1, "seconds", -5),
+        "techniques.yaml: thumb: steps[1].seconds: must be > 0",
+    ),
+    (
+        "techniques.yaml",
+        set_step(0, "areas", ["elbow"]),
+        "techniques.yaml: thumb: steps[0].areas: unknown area 'elbow'",
+    ),
+    (
+        "techniques.yaml",
+        set_step(0, "areas", ["knee_hollow"]),
+        "techniques.yaml: thumb: steps[0].areas: 'knee_hollow' is never massaged",
+    ),
+    (
+        "techniques.yaml",
+        set_step(0, "secconds", 10),
+        "techniques.yaml: thumb: steps[0].secconds: unknown field (misspelt?)",
+    ),
+    (
+        "techniques.yaml",
+        set_field("techniques", "thumb", "pressure_max", 11),
+        "techniques.yaml: thumb: pressure_max: Input should be less than or equal to 10",
+    ),
+    (
+        "techniques.yaml",
+        set_field("techniques", "thumb", "pressure_min", 9),
+        "techniques.yaml: thumb: (entry): pressure_min (9) is more than pressure_max (6)",
+    ),
+    (
+        "techniques.yaml",
+        set_field("techniques", "tennis_ball", "equipment", ["foam_roller"]),
+        "techniques.yaml: tennis_ball: equipment: unknown equipment 'foam_roller'",
+    ),
+    (
+        "techniques.yaml",
+        set_field("techniques", "thumb", "sources", ["s999"]),
+        "techniques.yaml: thumb: sources: unknown source 's999'",
+    ),
+    (
+        "contraindications.yaml",
+        set_field("contraindications", "fever", "effect", "maybe"),
+        "contraindications.yaml: fever: effect: Input should be 'stop', 'area' or 'caution'",
+    ),
+    (
+        "contraindications.yaml",
+        set_field("contraindications", "varicose_veins", "asks_where", False),
+        "contraindications.yaml: varicose_veins: (entry): effect 'area' needs asks_where: true",
+    ),
+    (
+        "contraindications.yaml",
+        drop_field("contraindications", "fever", "instead"),
+        "contraindications.yaml: fever: instead: is missing",
+    ),
+    (
+        "contraindications.yaml",
+        duplicate_first("contraindications"),
+        "contraindications.yaml: dvt_signs: id: is used more than once",
+    ),
+    (
+        "benefits.yaml",
+        set_field("benefits", "sleep", "level", "amazing"),
+        "benefits.yaml: sleep: level: Input should be",
+    ),
+    (
+        "benefits.yaml",
+        set_field("benefits", "stress", "sources", []),
+        "benefits.yaml: stress: sources: List should have at least 1 item",
+    ),
+    (
+        "lessons.yaml",
+        set_field("lessons", "02_stress_and_sleep", "benefits", ["flying"]),
+        "lessons.yaml: 02_stress_and_sleep: benefits: unknown benefit 'flying'",
+    ),
+    (
+        "lessons.yaml",
+        set_field("lessons", "00_welcome", "teaching_minutes", "ten"),
+        "lessons.yaml: 00_welcome: teaching_minutes: Input should be a valid integer",
+    ),
+    (
+        "goals.yaml",
+        set_field("goals", "sleep", "weights", {"karate": 1}),
+        "goals.yaml: sleep: weights: unknown technique 'karate'",
+    ),
+    (
+        "areas.yaml",
+        set_field("areas", "shin", "side", "inside"),
+        "areas.yaml: shin: side: Input should be",
+    ),
+    (
+        "faq.yaml",
+        set_field("faq", "slimming", "id", "Slimming!"),
+        "faq.yaml: Slimming!: id: String should match pattern",
+    ),
 ]
 
 
@@ -100,7 +180,9 @@ def test_malformed_content_names_file_entry_and_field(content_dir, filename, cha
 
 
 def test_not_yaml_names_line(content_dir):
-    (content_dir / "faq.yaml").write_text("faq:\n  - id: x\n    question: [unclosed\n", encoding="utf-8")
+    (content_dir / "faq.yaml").write_text(
+        "faq:\n  - id: x\n    question: [unclosed\n", encoding="utf-8"
+    )
     with pytest.raises(ContentError) as err:
         load_content(content_dir)
     assert err.value.problems[0].startswith("faq.yaml: not valid YAML at line")
@@ -114,7 +196,9 @@ def test_missing_file(content_dir):
 
 def test_wrong_top_level_shape(content_dir):
     (content_dir / "benefits.yaml").write_text("benefits: just a sentence\n", encoding="utf-8")
-    with pytest.raises(ContentError, match="benefits.yaml: expected a list of entries under 'benefits:'"):
+    with pytest.raises(
+        ContentError, match="benefits.yaml: expected a list of entries under 'benefits:'"
+    ):
         load_content(content_dir)
 
 

@@ -15,7 +15,9 @@ def test_sleep_fifteen_minutes_no_ball_fills_the_budget():
     assert {s.technique for s in r.steps} == {"thumb", "finishing_strokes"}
     assert any("Tennis ball" in reason for reason in r.left_out)
     assert r.steps[-1].phase == "finish"
-    assert [s.start for s in r.steps] == [sum(x.seconds for x in r.steps[:i]) for i in range(len(r.steps))]
+    assert [s.start for s in r.steps] == [
+        sum(x.seconds for x in r.steps[:i]) for i in range(len(r.steps))
+    ]
 
 
 def test_order_is_warm_up_then_main_then_finish():
@@ -35,14 +37,20 @@ def test_warm_towel_never_with_numb_skin():
 
 
 def test_kept_out_area_never_appears():
-    r = build(Profile.of("varicose_veins", varicose_veins=["calf"]), goal="recover", minutes=20,
-              equipment={"tennis_ball"})
+    r = build(
+        Profile.of("varicose_veins", varicose_veins=["calf"]),
+        goal="recover",
+        minutes=20,
+        equipment={"tennis_ball"},
+    )
     assert all("calf" not in s.areas for s in r.steps)
     assert r.kept_out_areas == ("calf",)
 
 
 def test_caution_caps_pressure_and_says_why():
-    r = build(Profile.of("pregnancy"), goal="recover", minutes=10, equipment={"tennis_ball"}, pressure=7)
+    r = build(
+        Profile.of("pregnancy"), goal="recover", minutes=10, equipment={"tennis_ball"}, pressure=7
+    )
     assert max(s.pressure for s in r.steps) == 3
     assert any("Capped at 3/10 by pregnancy" in s.why for s in r.steps)
 
@@ -83,7 +91,10 @@ def test_red_flag_raises_safety_stop_with_screening():
         ({"equipment": ["foam_roller"]}, "Unknown equipment: foam_roller"),
         ({"pressure": 11}, "Pressure must be a whole number from 0 to 10"),
         ({"pressure": "hard"}, "Unknown pressure 'hard'"),
-        ({"areas": ["knee_hollow"]}, "No area left to massage after screening \\(knee_hollow kept out\\)"),
+        (
+            {"areas": ["knee_hollow"]},
+            "No area left to massage after screening \\(knee_hollow kept out\\)",
+        ),
         ({"areas": ["hamstring"]}, "No massage step fits your choices"),
     ],
 )
@@ -93,7 +104,9 @@ def test_bad_input_gives_one_clear_value_error(kwargs, message):
 
 
 def test_no_area_left_after_screening():
-    with pytest.raises(ValueError, match="No area left to massage after screening \\(calf kept out\\)"):
+    with pytest.raises(
+        ValueError, match="No area left to massage after screening \\(calf kept out\\)"
+    ):
         build(Profile.of("open_wound_or_burn", open_wound_or_burn=["calf"]), areas=["calf"])
 
 

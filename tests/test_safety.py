@@ -17,7 +17,9 @@ def test_no_answers_allows_every_massageable_area():
     assert "foot" in s.allowed_areas and "hamstring" in s.allowed_areas
 
 
-@pytest.mark.parametrize("cid", [x.id for x in content().contraindications if x.effect is Effect.STOP])
+@pytest.mark.parametrize(
+    "cid", [x.id for x in content().contraindications if x.effect is Effect.STOP]
+)
 def test_every_stop_condition_stops(cid):
     s = screen(Profile.of(cid))
     assert s.stopped
@@ -75,7 +77,10 @@ def test_cancer_keeps_affected_areas_out_when_named():
     ("profile", "message"),
     [
         (Profile.of("broken_heart"), "Unknown screening answer: broken_heart"),
-        (Profile.of("varicose_veins", varicose_veins=["elbow"]), "Unknown area for varicose_veins: elbow"),
+        (
+            Profile.of("varicose_veins", varicose_veins=["elbow"]),
+            "Unknown area for varicose_veins: elbow",
+        ),
     ],
 )
 def test_unknown_answers_are_named(profile, message):
