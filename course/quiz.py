@@ -16,7 +16,7 @@ import random
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -193,8 +193,10 @@ def score(grades: Iterable[Grade], pass_mark: float, total: int | None = None) -
 
 @dataclass
 class QuizRun:
-    """One sitting of a quiz. Retries are allowed: the last attempt at a question counts, and
-    how many attempts it took is kept (the progress store and class report show it)."""
+    """One sitting of a quiz. Retries are allowed, for learning: after the feedback a learner
+    may answer again and see it right. The score counts each question's FIRST attempt, the
+    same rule the progress database uses for the safety gate, so retrying after being told
+    the answer cannot turn a failed sitting into a pass. The number of attempts is kept."""
 
     questions: Sequence[Question]
     pass_mark: float = 0.8
@@ -228,8 +230,8 @@ class QuizRun:
 
     @property
     def grades(self) -> list[Grade]:
-        """The counting grade (the last attempt) of each answered question, in quiz order."""
-        return [self._attempts[q.id][-1] for q in self.questions if q.id in self._attempts]
+        """The counting grade (the first attempt) of each answered question, in quiz order."""
+        return [self._attempts[q.id][0] for q in self.questions if q.id in self._attempts]
 
     @property
     def finished(self) -> bool:
@@ -257,8 +259,12 @@ class Review(NamedTuple):
 def next_review(box: int, correct: bool, today: date) -> tuple[int, date]:
     """Leitner step: wrong -> box 1, due tomorrow; right -> next box (capped at 5), due after
     that box's interval (1, 2, 4, 8, 16 days for boxes 1..5)."""
-    if box not in INTERVALS:
-        raise ValueError(f"box must be {FIRST_BOX}..{LAST_BOX}, got {box}")
+    if isinstance(box, bool) or not isinstance(box, int) or box not in INTERVALS:
+        raise ValueError(f"box must be an integer {FIRST_BOX}..{LAST_BOX}, got {box!r}")
+    if not isinstance(correct, bool):
+        raise ValueError(f"correct must be True or False, got {correct!r}")
+    if not isinstance(today, date) or isinstance(today, datetime):
+        raise ValueError(f"today must be a date, got {today!r}")
     new_box = min(box + 1, LAST_BOX) if correct else FIRST_BOX
     return new_box, today + timedelta(days=INTERVALS[new_box])
 

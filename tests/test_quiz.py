@@ -359,7 +359,7 @@ def test_score_refuses_nonsense(grades, pass_mark, total, message) -> None:
         score(grades, pass_mark, total=total)
 
 
-def test_run_keeps_last_attempt_and_counts_retries() -> None:
+def test_run_scores_first_attempt_and_counts_retries() -> None:
     run = QuizRun([SINGLE, MULTIPLE, TRUE_FALSE], pass_mark=0.8)
     assert run.answer("q_single", ["b"]).correct is False
     assert run.answer("q_single", ["a"]).correct is True
@@ -369,20 +369,24 @@ def test_run_keeps_last_attempt_and_counts_retries() -> None:
     assert run.attempts("q_tf") == 0
     assert run.last("q_tf") is None
     assert not run.finished
-    assert run.score().points == 1.5 and run.score().total == 3
+    first_multi = run.score().points
+    assert run.last("q_single").correct is True  # the retry is kept and shown...
+    assert run.score().total == 3 and first_multi < 1.5  # ...but the first attempt is scored
     run.answer("q_tf", "true")
     run.answer("q_multi", ["a", "b"])
     assert run.finished
     assert [g.question_id for g in run.grades] == ["q_single", "q_multi", "q_tf"]
     final = run.score()
-    assert (final.points, final.percent, final.passed) == (3.0, 100.0, True)
+    assert final.points == first_multi + 1.0
+    assert not final.passed
 
 
-def test_run_retry_can_also_lower_the_score() -> None:
+def test_run_retry_cannot_change_the_score() -> None:
     run = QuizRun([SINGLE], pass_mark=1.0)
     run.answer("q_single", "a")
     run.answer("q_single", "d")
-    assert run.score().points == 0.0 and run.attempts("q_single") == 2
+    assert run.score().points == 1.0 and run.attempts("q_single") == 2
+    assert run.last("q_single").correct is False
 
 
 def test_run_refuses_unknown_and_repeated_questions() -> None:
