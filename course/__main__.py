@@ -1,14 +1,20 @@
 """The course's command line: ``python -m course <command>``.
 
 One entry point for authors (``check``), instructors (``agenda``, ``report``, ...) and CI, so
-every tool reads the same validated content.
+every tool reads the same validated content. Commands other than ``check`` live next to the
+code they drive; each such module has a ``register(subparsers)`` function that adds its
+sub-command and sets ``func`` (listed in ``COMMAND_MODULES``).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+
+# Modules that add sub-commands, in the order --help lists them.
+COMMAND_MODULES = ("course.exercises", "course.instructor", "course.apps")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -45,25 +51,30 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
-    "check": (cmd_check, "validate the content and quiz banks and print a summary"),
-}
-
-
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m course",
         description="Leg self-massage course kit: tools for authors, instructors and CI.",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    check = sub.add_parser("check", help=COMMANDS["check"][1], description=COMMANDS["check"][1])
+    about = "validate the content and quiz banks and print a summary"
+    check = sub.add_parser("check", help=about, description=about)
     check.add_argument("--content", default=None, help="content folder (default: the course's own)")
+    check.set_defaults(func=cmd_check)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # that part of the kit is not installed yet
+                continue
+            raise
+        module.register(sub)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return COMMANDS[args.command][0](args)
+    return int(args.func(args) or 0)
 
 
 if __name__ == "__main__":
