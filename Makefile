@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test test-unit test-notebooks check exercises bench lint clean help
+.PHONY: lab test check notebooks bench lint clean help
 
 help:
 	@echo "make lab    - set up .venv if needed and open the course in JupyterLab"
@@ -35,6 +35,14 @@ test: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile tests
 	$(PY) -m pytest -n 2 --dist loadfile $(NBVAL) notebooks solutions
 	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax exercises
+
+# Re-execute the stored lessons and solutions after a change to the course package, so
+# they are stored executed with fresh, deterministic output. Each notebook runs against an
+# empty progress folder, and no widget state is stored: viewers without a kernel then show
+# each widget's static fallback instead of a blank widget.
+notebooks: $(STAMP)
+	$(PY) tools/execute_notebooks.py notebooks/*.ipynb solutions/*.ipynb
+	$(PY) -m course exercises
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check course tests benchmarks

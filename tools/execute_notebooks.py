@@ -1,0 +1,45 @@
+"""Store notebooks executed, with deterministic output: ``python tools/execute_notebooks.py NB...``.
+
+Each notebook runs in its own kernel against an empty progress folder (so no learner's
+record leaks into a stored lesson), from its own folder, and is saved without widget
+state: a viewer with no kernel then shows each widget's static fallback instead of a blank
+or a "model not found" box, and the files stay small.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def execute(path: Path) -> str:
+    nb = nbformat.read(path, as_version=4)
+    with tempfile.TemporaryDirectory(prefix="course-data-") as data:
+        os.environ["COURSE_DATA_DIR"] = data  # inherited by the kernel started below
+        client = NotebookClient(
+            nb,
+            timeout=300,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
+            store_widget_state=False,
+        )
+        client.execute()
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, path)
+    return f"executed {path}"
+
+
+def main(paths: list[str]) -> int:
+    # one at a time: the progress folder is handed to each kernel through the environment
+    for path in paths:
+        print(execute(Path(path)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
