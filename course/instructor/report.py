@@ -1,0 +1,269 @@
+"""The class report: one HTML page (and one chart) from a folder of learners' results files.
+
+The instructor runs it on files that learners sent, so the input is untrusted (see
+:mod:`course.instructor.classdata`). The output is written only inside the output folder,
+under fixed names (``report.html``, ``difficulty.png``) that never come from the files; each
+file is written to a temporary name and renamed, so a symlink planted at ``report.html`` is
+replaced, not followed. Every text that reaches the page is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+import secrets
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from course.instructor.classdata import (
+    ClassResults,
+    ClassStats,
+    QuestionStats,
+    SafetyStatus,
+    Skipped,
+    is_tty,
+    load_class,
+    not_passed,
+    progress_bar,
+    question_stats,
+)
+from course.models import Content
+
+REPORT_NAME = "report.html"
+CHART_NAME = "difficulty.png"
+TOP_WRONG = 3
+
+
+@dataclass(frozen=True)
+class Report:
+    """What :func:`build_report` found and wrote."""
+
+    html_path: Path
+    chart_path: Path | None
+    learners: int
+    skipped: list[Skipped]
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write beside the target, then rename over it: never half a file, and a symlink that
+    sits at the target's name is replaced, not followed. The file gets the usual
+    permissions (0666 less the umask), unlike a ``mkstemp`` file."""
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(tmp, flags, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def chart_png(stats: list[QuestionStats]) -> bytes:
+    """A horizontal bar per answered question: share right at the first attempt.
+
+    matplotlib is imported here and drawn through the Agg canvas directly (no pyplot), so
+    the report neither pays for it when there is nothing to draw nor touches any global
+    backend a notebook may have chosen.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    rows = sorted(stats, key=lambda s: (s.share_right_first or 0, s.bank.id, s.question.id))
+    height = 1.2 + 0.28 * len(rows)
+    fig = Figure(figsize=(9, height))
+    FigureCanvasAgg(fig)
+    # Fixed margins, not a constrained layout: that would draw the figure twice, and the
+    # drawing is most of the report's time for a large class.
+    fig.subplots_adjust(left=0.3, right=0.97, top=1 - 0.45 / height, bottom=0.65 / height)
+    ax = fig.add_subplot()
+    shares = [100 * (s.share_right_first or 0) for s in rows]
+    colours = ["#c0392b" if v < 50 else "#e67e22" if v < 80 else "#27ae60" for v in shares]
+    ax.barh(range(len(rows)), shares, color=colours)
+    ax.set_yticks(range(len(rows)), [f"{s.bank.id}: {s.question.id}" for s in rows], fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.set_xlabel("% of learners right at their first attempt")
+    ax.set_title("Question difficulty (hardest at the bottom)")
+    # barh draws row 0 at the bottom, so the hardest question ends up there.
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.0f}%"
+
+
+def _safety_rows(missing: list[SafetyStatus], pass_mark: float) -> list[str]:
+    e = html.escape
+    if not missing:
+        return ["<p>Every learner has passed the safety quiz.</p>"]
+    out = [
+        f"<p>{len(missing)} learner(s) have not passed the safety quiz (pass mark "
+        f"{_pct(pass_mark)}). The routine builder stays closed for them: go through lesson 05 "
+        "with them before they practise.</p>",
+        '<table><thead><tr><th scope="col">Learner</th><th scope="col">File</th>'
+        '<th scope="col">Best sitting</th></tr></thead><tbody>',
+    ]
+    for s in sorted(missing, key=lambda s: (s.learner.name.lower(), s.learner.file)):
+        best = "never taken" if s.never_taken else _pct(s.best)
+        out.append(
+            f"<tr><td>{e(s.learner.name)}</td><td>{e(s.learner.file)}</td><td>{e(best)}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    return out
+
+
+def _question_rows(stats: ClassStats) -> list[str]:
+    e = html.escape
+    answered = stats.answered()
+    if not answered:
+        return ["<p>No quiz answers in these files yet.</p>"]
+    out = [
+        '<table><thead><tr><th scope="col">Bank</th><th scope="col">Question</th>'
+        '<th scope="col">Learners</th><th scope="col">Right at first attempt</th>'
+        '<th scope="col">Attempts</th><th scope="col">Most-chosen wrong answers</th>'
+        "</tr></thead><tbody>"
+    ]
+    for s in sorted(answered, key=lambda s: (s.share_right_first or 0, s.bank.id, s.question.id)):
+        wrong = sorted(s.wrong.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_WRONG]
+        picks = "".join(
+            f"<li>{e(s.option_text(o))} — {n} learner(s), {s.wrong_times[o]} time(s)</li>"
+            for o, n in wrong
+        )
+        out.append(
+            f"<tr><td>{e(s.bank.id)}</td>"
+            f"<td><code>{e(s.question.id)}</code><br>{e(s.question.prompt)}</td>"
+            f"<td>{s.learners}</td>"
+            f"<td>{s.right_first}/{s.learners} ({_pct(s.share_right_first)})</td>"
+            f"<td>{s.attempts} ({s.mean_attempts:.1f} per learner)</td>"
+            f"<td>{'<ul>' + picks + '</ul>' if picks else 'none'}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    if stats.ignored_answers:
+        out.append(
+            f"<p>{stats.ignored_answers} answer(s) to questions that are no longer in the "
+            "question banks were left out.</p>"
+        )
+    return out
+
+
+def render_report(
+    data: ClassResults,
+    stats: ClassStats,
+    missing: list[SafetyStatus],
+    pass_mark: float,
+    chart: str | None,
+) -> str:
+    """The report page. ``chart`` is the chart's file name next to the page, if drawn."""
+    e = html.escape
+    body = [
+        "<h1>Class report</h1>",
+        f"<p>{len(data.learners)} learner file(s) read, {len(data.skipped)} skipped.</p>",
+        "<h2>Safety quiz</h2>",
+        *_safety_rows(missing, pass_mark),
+        "<h2>Question difficulty</h2>",
+    ]
+    if chart:
+        body.append(
+            f'<img src="{e(chart)}" alt="Bar chart: share of learners right at their first '
+            'attempt, per question, hardest at the bottom">'
+        )
+    body += _question_rows(stats)
+    if data.skipped:
+        body.append("<h2>Files skipped</h2><ul>")
+        body += [f"<li><code>{e(s.name)}</code>: {e(s.reason)}</li>" for s in data.skipped]
+        body.append("</ul>")
+    style = (
+        "body{font-family:sans-serif;max-width:70em;margin:2em auto}"
+        "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .6em;"
+        "vertical-align:top}img{max-width:100%}"
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>Class report</title>\n<style>{style}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def build_report(
+    content: Content,
+    folder: Path,
+    out_dir: Path,
+    *,
+    safety_bank: str = "safety",
+    progress: bool = False,
+    stderr=None,
+) -> Report:
+    """Read ``folder``, write ``out_dir/report.html`` (and the chart); skipped files are
+    reported on ``stderr`` as they are found. ValueError for an unknown bank."""
+    err = stderr if stderr is not None else sys.stderr
+    bank = content.quiz.get(safety_bank)
+    if bank is None:
+        raise ValueError(
+            f"unknown quiz bank {safety_bank!r}; banks are {', '.join(sorted(content.quiz))}"
+        )
+    bar = progress_bar(err, progress)
+
+    def skip(s: Skipped) -> None:
+        if progress:
+            err.write("\r" + " " * 60 + "\r")
+        print(str(s), file=err)
+
+    data = load_class(folder, on_file=bar, on_skip=skip)
+    stats = question_stats(content, data.learners)
+    missing = not_passed(data.learners, bank)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    chart_path = None
+    if stats.answered():
+        chart_path = out_dir / CHART_NAME
+        write_atomic(chart_path, chart_png(stats.answered()))
+    page = render_report(
+        data, stats, missing, bank.pass_mark, chart_path.name if chart_path else None
+    )
+    html_path = out_dir / REPORT_NAME
+    write_atomic(html_path, page.encode("utf-8"))
+    return Report(html_path, chart_path, len(data.learners), data.skipped)
+
+
+def cmd_report(args) -> int:
+    """``python -m course report DIR``: exit 0 if at least one file was read, else 1."""
+    from course.models import content
+
+    folder = Path(args.dir)
+    if not folder.is_dir():
+        print(f"report: {folder} is not a folder", file=sys.stderr)
+        return 1
+    if args.out is None:
+        out_dir = folder / "report"
+        # The default lives inside the learners' folder, which may hold anything.
+        if out_dir.is_symlink():
+            print(
+                f"report: {out_dir} is a symlink; refusing to write through it "
+                "(give --out to choose a folder)",
+                file=sys.stderr,
+            )
+            return 1
+    else:
+        out_dir = Path(args.out)
+    show = args.progress or is_tty(sys.stderr)
+    try:
+        report = build_report(
+            content(), folder, out_dir, safety_bank=args.safety_bank, progress=show
+        )
+    except ValueError as exc:
+        print(f"report: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Report written to {report.html_path}: {report.learners} learner(s), "
+        f"{len(report.skipped)} file(s) skipped."
+    )
+    if report.learners == 0:
+        print(f"report: no results file in {folder} could be read", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,363 @@
+"""The class report: exact numbers on a small class, and every hostile file skipped safely."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from course.instructor import register
+from course.instructor.classdata import best_session, load_class, question_stats
+from course.instructor.report import build_report
+from course.models import content
+from course.progress import Progress
+from course.quiz import grade
+
+C = content()
+FLIGHT = next(q for q in C.quiz["safety"].questions if q.id == "q_dvt_flight")
+
+
+def cli(*argv: str) -> int:
+    p = argparse.ArgumentParser(prog="course")
+    register(p.add_subparsers(dest="command", required=True))
+    args = p.parse_args(list(argv))
+    return args.func(args)
+
+
+def answer(p: Progress, bank: str, qid: str, chosen: list[str], session: str = "s1") -> None:
+    question = next(q for q in C.quiz[bank].questions if q.id == qid)
+    g = grade(question, chosen)
+    p.record_answer(bank, qid, chosen, g.correct, g.score, session=session)
+
+
+def learner(folder: Path, name: str, answers: list[tuple[str, str, list[str], str]]) -> Path:
+    """Export a real progress database holding ``answers`` (bank, question, picks, session)."""
+    db = folder.parent / "dbs" / f"{name}.sqlite3"
+    with Progress(db) as p:
+        for bank, qid, chosen, session in answers:
+            answer(p, bank, qid, chosen, session)
+        return p.export(folder / f"{name}.json", learner=name)
+
+
+@pytest.fixture
+def small_class(tmp_path):
+    """Ann and Cat miss q_dvt_flight first, Ben gets it; Dan never sat the safety quiz."""
+    folder = tmp_path / "class"
+    learner(
+        folder,
+        "ann",
+        [("safety", "q_dvt_flight", ["b"], "s1"), ("safety", "q_dvt_flight", ["a"], "s1")],
+    )
+    learner(
+        folder,
+        "ben",
+        [("safety", "q_dvt_flight", ["a"], "s1"), ("benefits", "q_sleep", ["a"], "s2")],
+    )
+    learner(
+        folder,
+        "cat",
+        [
+            ("safety", "q_dvt_flight", ["b"], "s1"),
+            ("safety", "q_dvt_flight", ["c"], "s1"),
+            ("safety", "q_dvt_flight", ["a"], "s1"),
+        ],
+    )
+    learner(folder, "dan", [])
+    return folder
+
+
+def test_difficulty_numbers_are_exact(small_class):
+    data = load_class(small_class)
+    assert [x.name for x in data.learners] == ["ann", "ben", "cat", "dan"] and not data.skipped
+    stats = {(s.bank.id, s.question.id): s for s in question_stats(C, data.learners).questions}
+    flight = stats[("safety", "q_dvt_flight")]
+    assert (flight.learners, flight.right_first, flight.attempts) == (3, 1, 6)
+    assert flight.share_right_first == pytest.approx(1 / 3)
+    assert flight.mean_attempts == 2
+    assert dict(flight.wrong) == {"b": 2, "c": 1}
+    assert dict(flight.wrong_times) == {"b": 2, "c": 1}
+    sleep = stats[("benefits", "q_sleep")]
+    assert (sleep.learners, sleep.attempts) == (1, 1)
+    assert stats[("safety", "q_dvt_signs")].learners == 0
+
+
+def test_safety_score_is_the_best_sitting_on_first_answers(small_class):
+    by_name = {x.name: x.results for x in load_class(small_class).learners}
+    assert best_session(by_name["ann"], "safety") == 0.0  # the retry does not count
+    assert best_session(by_name["ben"], "safety") == 1.0
+    assert best_session(by_name["dan"], "safety") is None
+
+
+def test_report_page(small_class, tmp_path):
+    out = tmp_path / "out"
+    report = build_report(C, small_class, out, stderr=io.StringIO())
+    assert report.learners == 4 and report.skipped == []
+    page = (out / "report.html").read_text()
+    assert "<title>Class report</title>" in page
+    assert "4 learner file(s) read, 0 skipped." in page
+    # The safety list: ann and cat failed, dan never sat it; ben passed.
+    assert "3 learner(s) have not passed the safety quiz" in page
+    assert "<td>ann</td><td>ann.json</td><td>0%</td>" in page
+    assert "<td>cat</td><td>cat.json</td><td>0%</td>" in page
+    assert "<td>dan</td><td>dan.json</td><td>never taken</td>" in page
+    assert "<td>ben</td>" not in page
+    # Difficulty and the most-chosen wrong answers, by option text.
+    assert "<td>1/3 (33%)</td><td>6 (2.0 per learner)</td>" in page
+    b_text = html.escape(FLIGHT.options[1].text)
+    c_text = html.escape(FLIGHT.options[2].text)
+    assert f"<li>{b_text} — 2 learner(s), 2 time(s)</li><li>{c_text} — 1 learner(s)" in page
+    # The chart sits next to the page and is embedded with alt text.
+    assert report.chart_path == out / "difficulty.png"
+    assert (out / "difficulty.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert '<img src="difficulty.png" alt="Bar chart: share of learners' in page
+
+
+def test_everyone_passed(tmp_path):
+    folder = tmp_path / "class"
+    answers = [
+        ("safety", q.id, [o.id for o in q.options if o.correct], "s1")
+        for q in C.quiz["safety"].questions
+    ]
+    learner(folder, "eve", answers)
+    build_report(C, folder, tmp_path / "out", stderr=io.StringIO())
+    assert "Every learner has passed the safety quiz." in (tmp_path / "out/report.html").read_text()
+
+
+def test_no_answers_means_no_chart(tmp_path):
+    folder = tmp_path / "class"
+    learner(folder, "fay", [])
+    report = build_report(C, folder, tmp_path / "out", stderr=io.StringIO())
+    assert report.chart_path is None and not (tmp_path / "out/difficulty.png").exists()
+    assert "No quiz answers in these files yet." in report.html_path.read_text()
+
+
+def test_names_are_escaped(tmp_path):
+    folder = tmp_path / "class"
+    learner(folder, "O'Brien & Co", [])
+    page = build_report(C, folder, tmp_path / "out", stderr=io.StringIO()).html_path.read_text()
+    assert "<td>O&#x27;Brien &amp; Co</td>" in page
+
+
+# --- hostile files ---------------------------------------------------------------------
+
+
+def valid_doc(tmp_path: Path) -> dict:
+    path = learner(tmp_path / "src", "model", [("safety", "q_dvt_flight", ["a"], "s1")])
+    return json.loads(path.read_text())
+
+
+def with_learner(name):
+    def make(path: Path, doc: dict) -> None:
+        path.write_text(json.dumps({**doc, "learner": name}))
+
+    return make
+
+
+def with_attempt_field(key, value):
+    def make(path: Path, doc: dict) -> None:
+        doc["attempts"][0][key] = value
+        path.write_text(json.dumps(doc))
+
+    return make
+
+
+HOSTILE = {
+    "huge": (
+        lambda p, d: p.write_bytes(b" " * (5 * 1024 * 1024 + 1)),
+        "more than the 5 MB a results file may be",
+    ),
+    "malformed": (lambda p, d: p.write_text('{"format": "legmassage-results",'), "not valid JSON"),
+    "binary": (lambda p, d: p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff"), "not a UTF-8 text file"),
+    "plain_text": (
+        lambda p, d: p.write_text("Dear teacher, here are my results"),
+        "not valid JSON",
+    ),
+    "typed": (with_attempt_field("attempt", "1"), "attempts[0].attempt: Input should be"),
+    "bool_score": (with_attempt_field("score", True), "attempts[0].score"),
+    "deep": (lambda p, d: p.write_text("[" * 200_000 + "]" * 200_000), "not valid JSON"),
+    "deep_field": (
+        lambda p, d: p.write_text(
+            json.dumps({**d, "lessons": []})[:-1] + ', "x": ' + "[" * 5000 + "]" * 5000 + "}"
+        ),
+        "not valid JSON",
+    ),
+    "huge_array": (
+        lambda p, d: p.write_text(json.dumps({**d, "attempts": [d["attempts"][0]] * 20_001})),
+        "attempts: List should have at most 20000 items",
+    ),
+    "path_learner": (with_learner("../../etc/passwd"), "learner looks like a file path"),
+    "windows_path": (with_learner("..\\..\\boot.ini"), "learner looks like a file path"),
+    "path_id": (with_attempt_field("question_id", "../../etc/passwd"), "question_id"),
+    "path_bank": (with_attempt_field("bank", "/etc/passwd"), "attempts[0].bank"),
+    "script_learner": (with_learner("<script>alert(1)</script>"), "HTML markup"),
+    "control_chars": (with_learner("eve\x1b[31m"), "control characters"),
+    "script_session": (with_attempt_field("session", "<img src=x onerror=alert(1)>"), "markup"),
+    "unknown_field": (
+        lambda p, d: p.write_text(json.dumps({**d, "__class__": "os.system"})),
+        "__class__: unknown field",
+    ),
+    "wrong_format": (
+        lambda p, d: p.write_text(json.dumps({**d, "format": "something-else"})),
+        "format: Input should be 'legmassage-results'",
+    ),
+    "empty": (lambda p, d: p.write_text(""), "not valid JSON"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_file_is_skipped_with_a_reason(tmp_path, case):
+    make, expected = HOSTILE[case]
+    doc = valid_doc(tmp_path)
+    folder = tmp_path / "class"
+    learner(folder, "good", [])
+    make(folder / f"{case}.json", doc)
+    err = io.StringIO()
+    report = build_report(C, folder, tmp_path / "out", stderr=err)
+    assert report.learners == 1
+    assert [s.name for s in report.skipped] == [f"{case}.json"]
+    assert expected in report.skipped[0].reason
+    assert f"skipped {case}.json: " in err.getvalue()
+    page = report.html_path.read_text()
+    assert f"<li><code>{case}.json</code>: " in page
+    assert "<script>" not in page and "<img src=x" not in page and "\x1b" not in page
+
+
+def test_symlink_outside_the_folder_is_not_followed(tmp_path):
+    secret = tmp_path / "secret.json"
+    secret.write_text(json.dumps(valid_doc(tmp_path)))
+    folder = tmp_path / "class"
+    learner(folder, "good", [])
+    (folder / "link.json").symlink_to(secret)
+    report = build_report(C, folder, tmp_path / "out", stderr=io.StringIO())
+    assert report.learners == 1
+    assert report.skipped[0].name == "link.json"
+    assert "symlink pointing outside the folder" in report.skipped[0].reason
+
+
+def test_symlink_inside_the_folder_counts_once(tmp_path):
+    folder = tmp_path / "class"
+    learner(folder, "good", [])
+    (folder / "zz-copy.json").symlink_to(folder / "good.json")
+    report = build_report(C, folder, tmp_path / "out", stderr=io.StringIO())
+    assert report.learners == 1 and "counted once" in report.skipped[0].reason
+
+
+def test_directory_and_fifo_named_json_are_skipped(tmp_path):
+    folder = tmp_path / "class"
+    learner(folder, "good", [])
+    (folder / "folder.json").mkdir()
+    os.mkfifo(folder / "pipe.json")  # opening it would block for ever
+    report = build_report(C, folder, tmp_path / "out", stderr=io.StringIO())
+    reasons = {s.name: s.reason for s in report.skipped}
+    assert reasons == {
+        "folder.json": "is a directory, not a results file",
+        "pipe.json": "is not a regular file (a device, pipe or socket)",
+    }
+
+
+def test_a_file_name_with_markup_is_escaped(tmp_path):
+    folder = tmp_path / "class"
+    learner(folder, "good", [])
+    (folder / "<b>x.json").write_text("nope")
+    page = build_report(C, folder, tmp_path / "out", stderr=io.StringIO()).html_path.read_text()
+    assert "<code>&lt;b&gt;x.json</code>" in page and "<b>x" not in page
+
+
+def snapshot(root: Path) -> dict[str, bytes | str]:
+    out: dict[str, bytes | str] = {}
+    for path in sorted(root.rglob("*")):
+        rel = str(path.relative_to(root))
+        if path.is_symlink():
+            out[rel] = "link:" + os.readlink(path)
+        elif path.is_file():
+            out[rel] = path.read_bytes() if path.stat().st_size < 10_000_000 else "big"
+    return out
+
+
+def test_nothing_is_written_outside_outdir(tmp_path):
+    folder = tmp_path / "class"
+    learner(folder, "good", [("safety", "q_dvt_flight", ["b"], "s1")])
+    for case, (make, _) in HOSTILE.items():
+        make(folder / f"{case}.json", valid_doc(tmp_path))
+    outside = tmp_path / "outside.html"
+    outside.write_text("keep me")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.html").symlink_to(outside)  # a planted link is replaced, not followed
+    before = snapshot(tmp_path)
+    report = build_report(C, folder, out, stderr=io.StringIO())
+    after = snapshot(tmp_path)
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    assert changed == {"out/report.html", "out/difficulty.png"}
+    assert outside.read_text() == "keep me"
+    assert not (out / "report.html").is_symlink()
+    assert report.learners == 1 and len(report.skipped) == len(HOSTILE)
+
+
+def test_progress_bar_when_asked(small_class, tmp_path):
+    err = io.StringIO()
+    build_report(C, small_class, tmp_path / "out", progress=True, stderr=err)
+    assert "\r[" + "#" * 30 + "] 4/4 files\n" in err.getvalue()
+    assert "1/4 files" in err.getvalue()
+
+
+def test_unknown_safety_bank(small_class, tmp_path):
+    with pytest.raises(ValueError, match="unknown quiz bank 'nope'"):
+        build_report(C, small_class, tmp_path / "out", safety_bank="nope")
+
+
+# --- the command ----------------------------------------------------------------------
+
+
+def test_cli_default_outdir_and_exit_0(small_class, capsys):
+    assert cli("report", str(small_class)) == 0
+    assert (small_class / "report" / "report.html").is_file()
+    captured = capsys.readouterr()
+    assert "4 learner(s), 0 file(s) skipped" in captured.out
+    assert "files\n" not in captured.err  # no bar: stderr is not a terminal here
+
+
+def test_cli_progress_flag(small_class, tmp_path, capsys):
+    assert cli("report", str(small_class), "--out", str(tmp_path / "o"), "--progress") == 0
+    assert "4/4 files" in capsys.readouterr().err
+
+
+def test_cli_exit_1_when_nothing_could_be_read(tmp_path, capsys):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "bad.json").write_text("{")
+    assert cli("report", str(folder)) == 1
+    err = capsys.readouterr().err
+    assert "skipped bad.json: not valid JSON" in err and "no results file" in err
+    assert "bad.json" in (folder / "report" / "report.html").read_text()
+
+
+def test_cli_exit_1_for_an_empty_or_missing_folder(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert cli("report", str(tmp_path / "empty")) == 1
+    assert cli("report", str(tmp_path / "missing")) == 1
+    assert "is not a folder" in capsys.readouterr().err
+    assert not (tmp_path / "missing").exists()
+
+
+def test_cli_refuses_a_planted_report_symlink(small_class, tmp_path, capsys):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (small_class / "report").symlink_to(elsewhere)
+    assert cli("report", str(small_class)) == 1
+    assert "is a symlink" in capsys.readouterr().err
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_cli_safety_bank_option(small_class, tmp_path, capsys):
+    out = tmp_path / "o"
+    assert cli("report", str(small_class), "--out", str(out), "--safety-bank", "benefits") == 0
+    page = (out / "report.html").read_text()
+    assert "3 learner(s) have not passed" in page and "<td>ben</td>" not in page
+    assert cli("report", str(small_class), "--safety-bank", "nope") == 1
+    assert "unknown quiz bank" in capsys.readouterr().err
