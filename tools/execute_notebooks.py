@@ -27,9 +27,12 @@ def execute(path: Path) -> str:
             kernel_name="python3",
             resources={"metadata": {"path": str(path.parent)}},
             store_widget_state=False,
+            record_timing=False,  # no run timestamps: re-running gives the same file
         )
         client.execute()
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:  # timings left by earlier runs or other tools
+        cell.metadata.pop("execution", None)
     nbformat.write(nb, path)
     return f"executed {path}"
 
