@@ -1,0 +1,55 @@
+"""The command line, run as a user runs it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+from course.__main__ import main
+from course.models import CONTENT_DIR
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "course", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def test_help_lists_every_command():
+    out = run("--help")
+    assert out.returncode == 0
+    assert "check" in out.stdout
+
+
+def test_check_prints_summary():
+    out = run("check")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("Content OK: 7 benefits,")
+    assert "17 contraindications" in out.stdout and "11 lessons" in out.stdout
+    assert "questions" in out.stdout
+
+
+def test_check_fails_with_the_problems(tmp_path, capsys):
+    broken = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, broken)
+    path = broken / "techniques.yaml"
+    path.write_text(path.read_text().replace("seconds: 90", "seconds: 0", 1))
+    assert main(["check", "--content", str(broken)]) == 1
+    err = capsys.readouterr().err
+    assert "Content check failed: 1 problem(s)" in err
+    assert "techniques.yaml: thumb: steps[2].seconds: must be > 0" in err
+
+
+def test_check_runs_the_bank_lint(tmp_path, capsys):
+    broken = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, broken)
+    path = broken / "quizzes" / "safety.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("correct: true", "correct: false", 1))
+    assert main(["check", "--content", str(broken)]) == 1
+    assert "Question-bank lint failed" in capsys.readouterr().err
+
+
+def test_unknown_command_exits_2():
+    assert run("fly").returncode == 2
