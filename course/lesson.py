@@ -29,16 +29,6 @@ from course.models import Content, Effect, Source, Urgency, content
 # The one-line form of course.DISCLAIMER shown under every lesson title.
 SHORT_DISCLAIMER = "This course is no substitute for a health professional."
 
-# content-facts §1 [1][3]: the red-flag box must say that clots are often silent, or learners
-# read "no symptoms" as "no risk". contraindications.yaml has no field for a note that belongs
-# to no single condition, so these two sentences live here (move them to YAML when it has one).
-SILENT_CLOTS = (
-    "About half of clots in the leg cause no symptoms at all, so the risk factors matter too: "
-    "recent surgery or a long spell of immobility, long journeys, pregnancy, the contraceptive "
-    "pill or HRT, cancer, a previous clot, smoking and older age."
-)
-SILENT_CLOTS_SOURCES = ("s1", "s3")
-
 EFFECT_LABELS: dict[Effect, tuple[str, str]] = {
     Effect.STOP: ("Stop", "no massage at all; get the advice shown"),
     Effect.AREA: ("Keep the area out", "massage the rest of the leg, never that area"),
@@ -595,6 +585,9 @@ def contraindications(*, data: Content | None = None) -> View:
 def red_flags(*, data: Content | None = None) -> View:
     """The urgent-help box: the signs that mean stop and get help, and how fast."""
     c = _c(data)
+    # content-facts §1 [1][3]: the box must say that clots are often silent, or learners read
+    # "no symptoms" as "no risk" (notes.yaml: silent_clots).
+    silent = c.note["silent_clots"]
     inner: list[Block] = [Heading(3, "⚠ Warning signs: stop and get help")]
     for urgency in (Urgency.EMERGENCY, Urgency.SAME_DAY):
         for x in c.contraindications:
@@ -615,7 +608,7 @@ def red_flags(*, data: Content | None = None) -> View:
             Items([[strong(x.name + ": "), t("; ".join(x.red_flags))] for x in others]),
         ]
     inner.append(
-        Para([strong("Silent clots: "), t(SILENT_CLOTS + " " + _refs(SILENT_CLOTS_SOURCES))])
+        Para([strong("Silent clots: "), t(silent.text + " " + _refs(silent.sources))])
     )
     cited = [
         s
@@ -623,7 +616,7 @@ def red_flags(*, data: Content | None = None) -> View:
         if x.urgency in (Urgency.EMERGENCY, Urgency.SAME_DAY)
         for s in x.sources
     ]
-    inner += _sources([*cited, *SILENT_CLOTS_SOURCES], c)
+    inner += _sources([*cited, *silent.sources], c)
     return View("red-flags", "all", [Box("alert", "red-flags", inner, "Warning signs")])
 
 

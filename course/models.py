@@ -232,6 +232,14 @@ class Benefit(Strict):
     sources: list[Id] = Field(min_length=1)
 
 
+class Note(Strict):
+    """A short note that belongs to no single entry (e.g. silent clots and risk factors)."""
+
+    id: Id
+    text: Text
+    sources: list[Id] = Field(min_length=1)
+
+
 class Faq(Strict):
     id: Id
     question: Text
@@ -312,6 +320,7 @@ class Content(Strict):
     contraindications: list[Contraindication]
     benefits: list[Benefit]
     faq: list[Faq]
+    notes: list[Note]
     lessons: list[Lesson]
     quizzes: list[QuizBank] = Field(default_factory=list)
     equipment: dict[Id, Text] = Field(default_factory=dict)
@@ -338,6 +347,10 @@ class Content(Strict):
     @cached_property
     def benefit(self) -> dict[str, Benefit]:
         return self.by_id("benefits")
+
+    @cached_property
+    def note(self) -> dict[str, Note]:
+        return self.by_id("notes")
 
     @cached_property
     def lesson(self) -> dict[str, Lesson]:
@@ -374,6 +387,7 @@ FILES: dict[str, tuple[str, type[Strict]]] = {
     "contraindications": ("contraindications.yaml", Contraindication),
     "benefits": ("benefits.yaml", Benefit),
     "faq": ("faq.yaml", Faq),
+    "notes": ("notes.yaml", Note),
     "lessons": ("lessons.yaml", Lesson),
 }
 
@@ -455,6 +469,7 @@ SINGULAR = {
     "sources": "source",
     "goals": "goal",
     "lessons": "lesson",
+    "notes": "note",
 }
 
 
@@ -494,6 +509,8 @@ def _check_refs(c: dict[str, Any]) -> list[str]:
         need("benefits.yaml", b.id, "sources", b.sources, "sources")
     for f in c["faq"]:
         need("faq.yaml", f.id, "sources", f.sources, "sources")
+    for n in c["notes"]:
+        need("notes.yaml", n.id, "sources", n.sources, "sources")
     for lesson in c["lessons"]:
         for field in ("benefits", "techniques", "contraindications", "faq", "quizzes"):
             need("lessons.yaml", lesson.id, field, getattr(lesson, field), field)
