@@ -1,0 +1,289 @@
+"""The standalone apps: ``python -m course app`` serves the routine builder and the safety quiz
+with Voilà on 127.0.0.1, behind a token, with the notebook's code stripped from the page and
+the widgets alive in a kernel.
+
+The integration tests start the real command in a subprocess, on a free port, with a private
+``COURSE_DATA_DIR``, and always stop it by process id in ``finally``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from course import apps
+
+TIMEOUT = 60.0  # seconds for Voilà to answer (it runs the notebook before the first byte)
+TOKEN = "test-" + uuid.uuid4().hex
+
+
+# --- the command line, without starting anything ------------------------------------------
+
+
+def test_binds_to_loopback_with_a_token_by_default() -> None:
+    command = apps.voila_command("builder")
+    assert "--Voila.ip=127.0.0.1" in command
+    assert "--Voila.auto_token=True" in command
+    assert "--VoilaConfiguration.strip_sources=True" in command
+    assert not any("0.0.0.0" in part for part in command)
+    # the token travels in JUPYTER_TOKEN, never on the command line (visible in `ps`)
+    assert not any(
+        p.startswith(("--token", "--Voila.token", "--IdentityProvider.token")) for p in command
+    )
+    assert command[3].endswith("routine_builder.ipynb")
+    assert apps.voila_command("quiz", port=9000)[3].endswith("quiz.ipynb")
+
+
+def test_cli_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    from course.__main__ import parser
+
+    args = parser().parse_args(["app"])
+    assert (args.app, args.ip, args.port, args.no_token) == ("builder", "127.0.0.1", 8866, False)
+    assert parser().parse_args(["app", "quiz", "--port", "9001"]).port == 9001
+
+
+def test_refuses_to_serve_without_a_token_beyond_this_machine() -> None:
+    with pytest.raises(apps.AppError, match="without a token"):
+        apps.voila_command("builder", ip="0.0.0.0", token=False)
+    assert "--Voila.ip=0.0.0.0" in apps.voila_command("builder", ip="0.0.0.0")  # explicit only
+    assert "--Voila.auto_token=False" in apps.voila_command("quiz", ip="::1", token=False)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"app": "timer"}, "unknown app"),
+        ({"app": "quiz", "port": 70000}, "port must be"),
+        ({"app": "quiz", "apps_dir": Path("/nonexistent")}, "is missing"),
+    ],
+)
+def test_bad_requests_get_a_sentence(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(apps.AppError, match=message):
+        apps.voila_command(**kwargs)
+
+
+def test_cli_reports_errors_without_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    from course.__main__ import main
+
+    assert main(["app", "quiz", "--ip", "0.0.0.0", "--no-token"]) == 2
+    assert "without a token" in capsys.readouterr().err
+
+
+def test_loopback_addresses() -> None:
+    assert all(apps.is_loopback(ip) for ip in ("127.0.0.1", "127.1.2.3", "::1", "localhost"))
+    assert not any(apps.is_loopback(ip) for ip in ("0.0.0.0", "::", "192.168.1.5", "host"))
+
+
+# --- the real server ---------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses with a listening TCP socket on ``port`` (Linux /proc), hex-decoded."""
+    found = set()
+    for table, size in (("/proc/net/tcp", 4), ("/proc/net/tcp6", 16)):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            local, state = line.split()[1], line.split()[3]
+            addr, hexport = local.split(":")
+            if state == "0A" and int(hexport, 16) == port:  # 0A = LISTEN
+                raw = bytes.fromhex(addr)
+                # /proc stores each 32-bit word in host (little-endian) order
+                words = [raw[i : i + 4][::-1] for i in range(0, size, 4)]
+                found.add(
+                    socket.inet_ntop(
+                        socket.AF_INET if size == 4 else socket.AF_INET6, b"".join(words)
+                    )
+                )
+    return found
+
+
+@dataclass
+class Served:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+    data_dir: Path
+
+    def log_tail(self) -> str:
+        return self.log.read_text(errors="replace")[-3000:]
+
+
+def _serve(app: str, tmp_path: Path) -> Iterator[Served]:
+    port = _free_port()
+    data_dir = tmp_path / "course-data"
+    env = {**os.environ, "COURSE_DATA_DIR": str(data_dir), "JUPYTER_TOKEN": TOKEN}
+    log = tmp_path / "voila.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "course", "app", app, "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    served = Served(f"http://127.0.0.1:{port}/", process, log, data_dir)
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"Voilà exited with {process.returncode}:\n{served.log_tail()}")
+            try:
+                requests.get(served.url, timeout=2, allow_redirects=False)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        else:
+            pytest.fail(f"Voilà did not answer within {TIMEOUT:.0f}s:\n{served.log_tail()}")
+        yield served
+    finally:
+        # `course app` became Voilà (exec), so this pid is the server; its kernels are its
+        # children and it shuts them down on SIGTERM. Kill only if it does not stop in time.
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+        try:  # anything left in its session (a kernel Voilà did not reap) goes too
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+@pytest.fixture
+def builder_app(tmp_path: Path) -> Iterator[Served]:
+    yield from _serve("builder", tmp_path)
+
+
+@pytest.fixture
+def quiz_app(tmp_path: Path) -> Iterator[Served]:
+    yield from _serve("quiz", tmp_path)
+
+
+def _decode(frame: str | bytes) -> dict[str, Any]:
+    """A kernel message from Jupyter's websocket: JSON text, or the binary form used when a
+    message carries buffers (count, offsets, then the JSON part first)."""
+    if isinstance(frame, str):
+        return json.loads(frame)
+    (count,) = struct.unpack("!I", frame[:4])
+    offsets = struct.unpack(f"!{count}I", frame[4 : 4 + 4 * count])
+    end = offsets[1] if count > 1 else len(frame)
+    return json.loads(frame[offsets[0] : end])
+
+
+def _widget_states(base: str, kernel_id: str) -> dict[str, Any]:
+    """Ask the page's kernel for every widget's state, as the browser's widget manager does
+    (ipywidgets 8 control comm: ``request_states`` -> ``update_states``)."""
+    import websocket  # websocket-client, a jupyter_server dependency
+
+    ws = websocket.create_connection(
+        f"{base.replace('http://', 'ws://')}api/kernels/{kernel_id}/channels?token={TOKEN}",
+        timeout=TIMEOUT,
+    )
+    try:
+        session, comm = uuid.uuid4().hex, uuid.uuid4().hex
+
+        def send(kind: str, content: dict[str, Any], metadata: dict[str, Any]) -> None:
+            header = {
+                "msg_id": uuid.uuid4().hex,
+                "msg_type": kind,
+                "username": "test",
+                "session": session,
+                "version": "5.3",
+            }
+            ws.send(
+                json.dumps(
+                    {
+                        "header": header,
+                        "parent_header": {},
+                        "metadata": metadata,
+                        "channel": "shell",
+                        "content": content,
+                    }
+                )
+            )
+
+        open_ = {"comm_id": comm, "target_name": "jupyter.widget.control", "data": {}}
+        send("comm_open", open_, {"version": "1.0.0"})
+        send("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}}, {})
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            msg = _decode(ws.recv())
+            content = msg.get("content", {})
+            if msg.get("msg_type") == "comm_msg" and content.get("comm_id") == comm:
+                assert content["data"]["method"] == "update_states"
+                return content["data"]["states"]
+        pytest.fail("the kernel sent no widget state")
+    finally:
+        ws.close()
+
+
+def _page(served: Served) -> str:
+    r = requests.get(served.url, params={"token": TOKEN}, timeout=TIMEOUT)
+    assert r.status_code == 200, served.log_tail()
+    return r.text
+
+
+def _check_live(served: Served, text: str, widget_class: str) -> dict[str, Any]:
+    """The page shows a widget view backed by a running kernel that holds ``widget_class``."""
+    kernel = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', text)
+    assert kernel, "the page names no kernel"
+    views = set(re.findall(r'"model_id":\s*"([0-9a-f]{32})"', text))
+    assert views, "the page holds no widget view"
+    states = _widget_states(served.url, kernel.group(1))
+    assert views <= set(states), "the page's widget is not in the kernel"
+    classes = {c for s in states.values() for c in s["state"].get("_dom_classes", [])}
+    assert widget_class in classes, sorted(classes)
+    return states
+
+
+def test_builder_app_serves_live_widgets_without_code(builder_app: Served) -> None:
+    if Path("/proc/net/tcp").exists():  # Linux: check the socket Voilà really opened
+        port = int(builder_app.url.rsplit(":", 1)[1].strip("/"))
+        assert _listening_addresses(port) == {"127.0.0.1"}
+    # no token, no app: the page redirects to a login form
+    anonymous = requests.get(builder_app.url, timeout=TIMEOUT, allow_redirects=False)
+    assert anonymous.status_code in (302, 403)
+
+    assert f"?token={TOKEN}" in builder_app.log_tail()  # the address printed to open
+    text = _page(builder_app)
+    assert "routine_builder(" not in text and "from course import" not in text
+    assert "Build your leg self-massage routine" in text  # the notebook's text cell
+    # Voilà serves its own JavaScript: nothing needed to run the app comes from a CDN. (Its
+    # template also links a FontAwesome stylesheet from a CDN; its bundle carries the same
+    # icons, so offline that link just fails.)
+    assert not re.findall(r'<script[^>]+src="(?:https?:)?//', text)
+    states = _check_live(builder_app, text, "lm-builder")
+    buttons = {s["state"].get("description") for s in states.values()}
+    assert "Save routine" in " ".join(b for b in buttons if b)
+
+
+def test_quiz_app_serves_the_safety_quiz(quiz_app: Served) -> None:
+    text = _page(quiz_app)
+    assert 'ui.quiz("safety")' not in text and "from course import" not in text
+    _check_live(quiz_app, text, "lm-quiz")
