@@ -324,7 +324,8 @@ class KeyPoints(View):
         """The live view: key points, the button and a status line (ipywidgets)."""
         import ipywidgets as w
 
-        button = w.Button(description=self.BUTTON, icon="check", tooltip=self.BUTTON)
+        button = w.Button(description=self.BUTTON, icon="check", tooltip=self.BUTTON,
+                           layout=w.Layout(width="auto"))
         status = w.HTML(value="")
 
         def on_click(_: Any) -> None:

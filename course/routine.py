@@ -43,6 +43,7 @@ class RoutineStep:
     step: str
     phase: str
     areas: tuple[str, ...]
+    area_names: tuple[str, ...]
     pressure: int
     instruction: str
     why: str
@@ -60,6 +61,7 @@ class Routine:
     pressure: int
     steps: tuple[RoutineStep, ...]
     cautions: tuple[str, ...]
+    tips: tuple[str, ...]
     left_out: tuple[str, ...]
     kept_out_areas: tuple[str, ...]
 
@@ -72,6 +74,20 @@ class Routine:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=1, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Routine:
+        """Rebuild a routine saved with :meth:`to_json`; ``ValueError`` if it is not one."""
+
+        def tuples(d: dict) -> dict:
+            return {k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}
+
+        try:
+            data = json.loads(text)
+            steps = tuple(RoutineStep(**tuples(step)) for step in data.pop("steps"))
+            return cls(**tuples(data), steps=steps)
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"the saved routine could not be read ({exc})") from None
 
     def to_markdown(self, title: str = "My leg self-massage routine") -> str:
         """A printable card: the steps in a table, then the cautions and the disclaimer."""
@@ -88,7 +104,7 @@ class Routine:
             cells = [
                 str(s.number),
                 f"{clock(s.start)}–{clock(s.end)}",
-                ", ".join(s.areas),
+                ", ".join(s.area_names),
                 s.technique_name,
                 f"{s.pressure}/10",
                 s.instruction,
@@ -96,9 +112,12 @@ class Routine:
             ]
             lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
         if self.kept_out_areas:
-            lines += ["", "**Kept out:** " + ", ".join(self.kept_out_areas)]
+            names = content().area
+            lines += ["", "**Kept out:** " + ", ".join(names[a].name for a in self.kept_out_areas)]
         if self.cautions:
-            lines += ["", "**Cautions**", ""] + [f"- {c}" for c in self.cautions]
+            lines += ["", "**Your cautions**", ""] + [f"- {c}" for c in self.cautions]
+        if self.tips:
+            lines += ["", "**Tips for these techniques**", ""] + [f"- {t}" for t in self.tips]
         lines += [
             "",
             "Stop for sharp, shooting or burning pain, numbness or tingling. "
@@ -314,15 +333,18 @@ def build(
                 step=p.step.id,
                 phase=p.technique.phase.value,
                 areas=tuple(p.step.areas),
+                area_names=tuple(c.area[a].name for a in p.step.areas),
                 pressure=p.pressure,
                 instruction=" ".join(p.step.instruction.split()),
                 why=reason + p.cap_note,
             )
         )
         start += secs
+    # What the learner's own answers call for, kept apart from the general tips of the
+    # techniques used, so a caution never reads as if it came from an answer not given.
     cautions = [f"{f.name}: {f.instead}" for f in s.cautions]
-    for t_id in dict.fromkeys(st.technique for st in steps):
-        cautions += c.technique[t_id].cautions
+    tips = [tip for t_id in dict.fromkeys(st.technique for st in steps)
+            for tip in c.technique[t_id].cautions]
     return Routine(
         goal=g.id,
         goal_name=g.name,
@@ -330,6 +352,7 @@ def build(
         pressure=wanted_pressure,
         steps=tuple(steps),
         cautions=tuple(dict.fromkeys(cautions)),
+        tips=tuple(dict.fromkeys(tips)),
         left_out=tuple(dict.fromkeys(left_out)),
-        kept_out_areas=tuple(sorted(chosen & set(s.kept_out))),
+        kept_out_areas=tuple(a for a in c.area if a in chosen & set(s.kept_out)),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from course.routine import SafetyStop, build, clock
+from course.routine import Routine, SafetyStop, build, clock
 from course.safety import Profile
 
 
@@ -45,6 +45,7 @@ def test_kept_out_area_never_appears():
     )
     assert all("calf" not in s.areas for s in r.steps)
     assert r.kept_out_areas == ("calf",)
+    assert "**Kept out:** Calf" in r.to_markdown()
 
 
 def test_caution_caps_pressure_and_says_why():
@@ -121,3 +122,31 @@ def test_markdown_card_holds_steps_cautions_and_disclaimer():
 
 def test_clock():
     assert clock(0) == "00:00" and clock(75) == "01:15" and clock(3600) == "60:00"
+
+
+def test_cautions_come_from_answers_tips_from_techniques():
+    plain = build(Profile(), goal="sleep", minutes=15)
+    assert plain.cautions == ()
+    assert plain.tips and all(isinstance(t, str) for t in plain.tips)
+    careful = build(Profile.of("pregnancy"), goal="sleep", minutes=15)
+    assert careful.cautions[0].startswith("Pregnancy:")
+
+
+def test_table_and_card_use_area_names():
+    r = build(Profile(), goal="sleep", minutes=15)
+    assert r.steps[0].area_names == ("Foot (sole, arch and toes)",)
+    assert "Foot (sole, arch and toes)" in r.to_markdown()
+
+
+def test_json_round_trip():
+    r = build(
+        Profile.of("varicose_veins", varicose_veins=["calf"]),
+        goal="recover",
+        minutes=12,
+        equipment={"tennis_ball"},
+    )
+    assert Routine.from_json(r.to_json()) == r
+    with pytest.raises(ValueError, match="the saved routine could not be read"):
+        Routine.from_json('{"goal": "x"}')
+    with pytest.raises(ValueError, match="the saved routine could not be read"):
+        Routine.from_json("not json")

@@ -38,7 +38,8 @@ def test_default_shows_a_routine_table_timeline_and_notes(b):
     assert rows(b.table.value) == len(b.routine.steps) > 0
     assert "Total 15:00" in b.total.value
     assert 'class="lm-figure" alt="Timeline of the routine' in b.figure.value
-    assert "Cautions" in b.notes.value
+    assert "Tips for these techniques" in b.notes.value
+    assert "Your cautions" not in b.notes.value  # nothing ticked, no caution of yours
     assert visible(b.result) and visible(b.choices) and not visible(b.stop)
     assert not b.save_button.disabled and not b.practice_button.disabled
     # the default choices are the documented ones

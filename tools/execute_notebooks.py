@@ -9,6 +9,7 @@ or a "model not found" box, and the files stay small.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -16,9 +17,18 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+MODEL_ID = re.compile(r'"model_id": "[0-9a-f]{32}"')
+
+
+def _same_but_model_ids(old: str, new: str) -> bool:
+    """Widget model ids are random on every run; a re-run that changes nothing else is not
+    written, so the history shows only real changes."""
+    return MODEL_ID.sub("", old) == MODEL_ID.sub("", new)
+
 
 def execute(path: Path) -> str:
-    nb = nbformat.read(path, as_version=4)
+    before = path.read_text(encoding="utf-8")
+    nb = nbformat.reads(before, as_version=4)
     with tempfile.TemporaryDirectory(prefix="course-data-") as data:
         os.environ["COURSE_DATA_DIR"] = data  # inherited by the kernel started below
         client = NotebookClient(
@@ -33,7 +43,10 @@ def execute(path: Path) -> str:
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:  # timings left by earlier runs or other tools
         cell.metadata.pop("execution", None)
-    nbformat.write(nb, path)
+    after = nbformat.writes(nb) + "\n"
+    if _same_but_model_ids(before, after):
+        return f"unchanged {path}"
+    path.write_text(after, encoding="utf-8")
     return f"executed {path}"
 
 

@@ -22,6 +22,7 @@ from course.models import Effect, content
 from course.routine import MAX_MINUTES, Routine, build, clock
 from course.safety import URGENCY_ADVICE, Profile, Screening, screen
 from course.ui.display import (
+    LABEL,
     Fallback,
     Static,
     error_html,
@@ -32,6 +33,7 @@ from course.ui.display import (
     show_error,
     visible,
 )
+from course.ui.pressure import band
 
 GATE_ENV = "COURSE_REQUIRE_SAFETY_QUIZ"
 GATE_BANK = "safety"
@@ -41,7 +43,6 @@ GROUPS = {
     Effect.AREA: "Keep an area out: you will say where",
     Effect.CAUTION: "Go gently: lighter pressure and advice first",
 }
-LABEL = {"description_allow_html": False, "style": {"description_width": "initial"}}
 
 
 # --- the seams to the learner's record (one small function each, easy to stub) -------------
@@ -134,7 +135,7 @@ def table_html(r: Routine) -> str:
     rows = "".join(
         "<tr>"
         f"<td>{s.number}</td><td>{clock(s.start)}–{clock(s.end)}</td>"
-        f"<td>{esc(', '.join(s.areas))}</td>"
+        f"<td>{esc(', '.join(s.area_names))}</td>"
         f'<td><span aria-hidden="true" style="color:{colours.get(s.technique, "#999")}">'
         f"■</span> {esc(s.technique_name)}</td>"
         f"<td>{s.pressure}/10</td><td>{esc(s.why)}</td></tr>"
@@ -167,7 +168,9 @@ def notes_html(r: Routine, s: Screening) -> str:
     if kept:
         parts.append("<p><strong>Kept out of your routine</strong></p>" + html_list(kept))
     if r.cautions:
-        parts.append("<p><strong>Cautions</strong></p>" + html_list(r.cautions))
+        parts.append("<p><strong>Your cautions</strong></p>" + html_list(r.cautions))
+    if r.tips:
+        parts.append("<p><strong>Tips for these techniques</strong></p>" + html_list(r.tips))
     if r.left_out:
         parts.append("<p><strong>Left out, and why</strong></p>" + html_list(r.left_out))
     return "".join(parts)
@@ -211,11 +214,14 @@ class RoutineBuilder(Fallback):
         for effect, heading in GROUPS.items():
             rows.append(w.HTML(f"<strong>{esc(heading)}</strong>"))
             for item in (x for x in c.contraindications if x.effect is effect):
-                box = w.Checkbox(False, description=item.name, tooltip=item.question,
-                                 indent=False, layout=w.Layout(width="auto"), **LABEL)
+                # The label is the plain-language question itself: it is what the learner
+                # answers, and what a screen reader announces for the box.
+                box = w.Checkbox(False, description=" ".join(item.question.split()),
+                                 tooltip=item.name, indent=False,
+                                 layout=w.Layout(width="auto"), **LABEL)
                 box.add_class("lm-condition")
                 self.conditions[item.id] = box
-                rows += [box, w.HTML(f'<div class="lm-question">{esc(item.question)}</div>')]
+                rows.append(box)
                 if item.asks_where:
                     pick = w.SelectMultiple(
                         options=[(a.name, a.id) for a in c.areas], rows=4,
@@ -234,8 +240,12 @@ class RoutineBuilder(Fallback):
         # step 2: choices
         self.goal = w.Dropdown(options=[(g.name, g.id) for g in c.goals], value=c.goals[0].id,
                                description="Goal", tooltip="What the routine is for", **LABEL)
-        self.minutes = w.IntSlider(15, min=1, max=MAX_MINUTES, description="Minutes",
-                                   tooltip="How long the whole routine lasts", **LABEL)
+        # Number boxes and drop-downs rather than sliders: an ipywidgets slider handle has no
+        # accessible name (axe-core: aria-input-field-name), these have proper labels.
+        self.minutes = w.BoundedIntText(
+            15, min=1, max=MAX_MINUTES, step=1, description="Minutes",
+            tooltip=f"How long the whole routine lasts (1-{MAX_MINUTES})",
+            layout=w.Layout(width="14em"), **LABEL)
         self.areas: dict[str, w.Checkbox] = {
             a.id: w.Checkbox(True, description=a.name, tooltip=a.note or a.name, indent=False,
                              layout=w.Layout(width="auto"), **LABEL)
@@ -246,8 +256,9 @@ class RoutineBuilder(Fallback):
         self.warm_towel = w.Checkbox(False, description="Warm towel (optional warm-up)",
                                      indent=False, tooltip=c.equipment.get("warm_towel", ""),
                                      **LABEL)
-        self.pressure = w.IntSlider(5, min=0, max=10, description="Pressure (0-10)",
-                                    tooltip="0 barely a touch, 10 far too much", **LABEL)
+        self.pressure = w.Dropdown(
+            options=[(f"{n} · {band(n)[0]}", n) for n in range(11)], value=5,
+            description="Pressure (0-10)", tooltip="0 barely a touch, 10 far too much", **LABEL)
         area_box = w.Box(list(self.areas.values()),
                          layout=w.Layout(flex_flow="row wrap", grid_gap="0 12px"))
         self.choices = w.VBox([
@@ -294,7 +305,7 @@ class RoutineBuilder(Fallback):
 
         self.widget = w.VBox([
             w.HTML("<h3>Build your routine</h3>"), self.gate, self.recheck_button,
-            self.screening_box, self.stop, self.message, self.choices, self.result,
+            self.stop, self.screening_box, self.message, self.choices, self.result,
             self.practice])
         self.widget.add_class("lm-builder")
         super().__init__(self.widget, html=self.static_html_now, text=self.summary)
@@ -515,7 +526,7 @@ def example_routine(*conditions: str, where: dict | None = None, **choices: Any)
         + notes_html(r, screen(profile))
     )
     lines = [f"{s.number}. {clock(s.start)}-{clock(s.end)} {s.technique_name} "
-             f"({', '.join(s.areas)}, {s.pressure}/10)" for s in r.steps]
+             f"({', '.join(s.area_names)}, {s.pressure}/10)" for s in r.steps]
     return Static(html, f"{r.goal_name}, total {clock(r.total_seconds)}\n" + "\n".join(lines))
 
 

@@ -20,6 +20,11 @@ from typing import Any
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
+# Keyword arguments every labelled widget gets: plain-text labels (never HTML from content)
+# shown in full rather than cut to ipywidgets' default width.
+LABEL = {"description_allow_html": False, "style": {"description_width": "initial"}}
+
+
 def esc(text: object) -> str:
     """Escape text for HTML (quotes too, so it is safe inside attributes)."""
     return html.escape(str(text), quote=True)

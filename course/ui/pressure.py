@@ -13,7 +13,6 @@ from typing import Any
 import ipywidgets as w
 
 from course.models import content
-from course.ui.builder import LABEL
 from course.ui.display import Fallback, esc, html_list
 
 # (lowest, highest, name, what it feels like)
@@ -64,12 +63,16 @@ def explain_html(value: int) -> str:
 
 
 class PressureExplainer(Fallback):
-    """A 0-10 slider (default 5) and the explanation of the pressure chosen."""
+    """A 0-10 scale (default 5) and the explanation of the pressure chosen."""
 
     def __init__(self, value: int = 5):
-        self.slider = w.IntSlider(value, min=0, max=10, description="Pressure (0-10)",
-                                  tooltip="How hard you press, 0 to 10", continuous_update=True,
-                                  **LABEL)
+        # A row of eleven buttons, 0 to 10, works as the scale: unlike an ipywidgets slider
+        # (whose handle has no accessible name), every button has a name a screen reader reads.
+        self.slider = w.ToggleButtons(
+            options=[(str(n), n) for n in range(11)], value=value,
+            description="Pressure (0-10)", tooltips=[band(n)[0] for n in range(11)],
+            style={"button_width": "2.6em", "description_width": "initial"},
+            description_allow_html=False)
         self.slider.add_class("lm-pressure-slider")
         self.explanation = w.HTML(explain_html(value))
         self.explanation.add_class("lm-pressure")

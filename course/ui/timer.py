@@ -8,7 +8,6 @@ paused or done; outside a kernel nothing runs in the background.
 
 from __future__ import annotations
 
-import json
 import math
 import sqlite3
 import sys
@@ -21,8 +20,8 @@ import ipywidgets as w
 
 from course.models import content
 from course.routine import Routine, RoutineStep, clock
-from course.ui.builder import LABEL, open_progress
-from course.ui.display import Fallback, esc, html_list, notice_html, show_error
+from course.ui.builder import open_progress
+from course.ui.display import LABEL, Fallback, esc, html_list, notice_html, show_error
 
 DEFAULT_PRESSURE = 5
 MAX_RECORDED_SECONDS = 24 * 3600
@@ -53,25 +52,20 @@ def technique_routine(technique_id: str) -> Routine:
         steps.append(RoutineStep(
             number=n, start=start, seconds=step.seconds, technique=t.id, technique_name=t.name,
             step=step.id, phase=t.phase.value, areas=tuple(step.areas),
+            area_names=tuple(c.area[a].name for a in step.areas),
             pressure=max(t.pressure_min, cap), instruction=" ".join(step.instruction.split()),
             why=" ".join(t.summary.split()),
         ))
         start += step.seconds
     return Routine(goal="practice", goal_name=f"Practise: {t.name}",
                    minutes=max(1, math.ceil(start / 60)), pressure=DEFAULT_PRESSURE,
-                   steps=tuple(steps), cautions=tuple(t.cautions), left_out=(), kept_out_areas=())
+                   steps=tuple(steps), cautions=(), tips=tuple(t.cautions), left_out=(),
+                   kept_out_areas=())
 
 
 def routine_from_json(text: str) -> Routine:
     """Rebuild a saved routine (``Routine.to_json``); ValueError if it is not one."""
-    try:
-        data = json.loads(text)
-        steps = tuple(RoutineStep(**{**s, "areas": tuple(s["areas"])}) for s in data["steps"])
-        return Routine(**{**data, "steps": steps, "cautions": tuple(data["cautions"]),
-                          "left_out": tuple(data["left_out"]),
-                          "kept_out_areas": tuple(data["kept_out_areas"])})
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise ValueError(f"the saved routine could not be read ({exc})") from None
+    return Routine.from_json(text)
 
 
 class PracticeTimer(Fallback):
@@ -258,7 +252,7 @@ class PracticeTimer(Fallback):
         return (
             f"<p><strong>Step {s.number} of {n} · {esc(s.technique_name)}</strong></p>"
             f"<p>{esc(s.instruction)}</p>"
-            f"<p>Areas: {esc(', '.join(s.areas))} · Pressure: {s.pressure}/10 · "
+            f"<p>Areas: {esc(', '.join(s.area_names))} · Pressure: {s.pressure}/10 · "
             f"{clock(s.seconds)}</p>"
         )
 
@@ -275,7 +269,7 @@ class PracticeTimer(Fallback):
             parts.append(self.status.value)
         else:
             parts += [self.step.value, self.clock_text.value, "<p>All steps:</p>", html_list(
-                f"{clock(s.start)}–{clock(s.end)} {s.technique_name}: {', '.join(s.areas)}"
+                f"{clock(s.start)}–{clock(s.end)} {s.technique_name}: {', '.join(s.area_names)}"
                 for s in self.routine.steps
             )]
         parts.append("<p><em>Run the notebook to use the timer.</em></p></div>")
