@@ -27,6 +27,7 @@ import pytest
 import requests
 
 from course import apps
+from tests.browser.servers import free_port
 
 TIMEOUT = 60.0  # seconds for Voilà to answer (it runs the notebook before the first byte)
 TOKEN = "test-" + uuid.uuid4().hex
@@ -92,12 +93,6 @@ def test_loopback_addresses() -> None:
 # --- the real server ---------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _listening_addresses(port: int) -> set[str]:
     """Local addresses with a listening TCP socket on ``port`` (Linux /proc), hex-decoded."""
     found = set()
@@ -133,7 +128,7 @@ class Served:
 
 
 def _serve(app: str, tmp_path: Path) -> Iterator[Served]:
-    port = _free_port()
+    port = free_port()
     data_dir = tmp_path / "course-data"
     env = {**os.environ, "COURSE_DATA_DIR": str(data_dir), "JUPYTER_TOKEN": TOKEN}
     log = tmp_path / "voila.log"

@@ -19,7 +19,19 @@ def run(*args: str) -> subprocess.CompletedProcess:
 def test_help_lists_every_command():
     out = run("--help")
     assert out.returncode == 0
-    assert "check" in out.stdout
+    for command in ("check", "exercises", "agenda", "guide", "report", "app", "site"):
+        assert f"    {command}" in out.stdout, command
+
+
+def test_agenda_through_the_real_entry_point(capsys):
+    assert main(["agenda", "--minutes", "90"]) == 0
+    out = capsys.readouterr().out
+    assert "05" in out and "When not to massage" in out.replace("when", "When")
+
+
+def test_agenda_too_short_exits_1(capsys):
+    assert main(["agenda", "--minutes", "20"]) == 1
+    assert "43" in capsys.readouterr().err
 
 
 def test_check_prints_summary():

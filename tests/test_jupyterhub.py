@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ import requests
 
 from course.models import content
 from course.progress import Progress
+from tests.browser.servers import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -53,12 +53,6 @@ def _proxy_command() -> str:
         "configurable-http-proxy is not installed: run `make test` "
         "(or `npm ci --prefix workshop`) first"
     )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait(what: str, check: Callable[[], Any], timeout: float, log: Path) -> Any:
@@ -115,7 +109,7 @@ class Hub:
 @pytest.fixture
 def hub(tmp_path: Path) -> Iterator[Hub]:
     proxy = _proxy_command()
-    port, api_port, proxy_api_port = _free_port(), _free_port(), _free_port()
+    port, api_port, proxy_api_port = free_port(), free_port(), free_port()
     token = uuid.uuid4().hex
     env = {
         **os.environ,
@@ -245,6 +239,7 @@ def _execute(hub: Hub, name: str, token: str, code: str) -> str:
 SNIPPET = """
 import json, os
 from course.progress import Progress
+from tests.browser.servers import free_port
 with Progress.open() as p:
     p.record_answer("safety", {question!r}, ["a"], True, 1.0)
     print(json.dumps({{"data_dir": os.environ["COURSE_DATA_DIR"], "db": str(p.path),
