@@ -239,7 +239,6 @@ def _execute(hub: Hub, name: str, token: str, code: str) -> str:
 SNIPPET = """
 import json, os
 from course.progress import Progress
-from tests.browser.servers import free_port
 with Progress.open() as p:
     p.record_answer("safety", {question!r}, ["a"], True, 1.0)
     print(json.dumps({{"data_dir": os.environ["COURSE_DATA_DIR"], "db": str(p.path),
