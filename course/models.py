@@ -87,12 +87,19 @@ class Step(Strict):
     areas: list[Id] = Field(min_length=1)
     seconds: int = Field(gt=0, le=600)
     min_seconds: int = Field(default=15, gt=0, le=600)
+    # A step that does not get better longer (taking hold of the foot) stops growing here
+    # when a long routine shares out its time; the other steps take the rest.
+    max_seconds: int | None = Field(default=None, gt=0, le=3600)
 
     @model_validator(mode="after")
     def _min_not_above_base(self) -> Step:
         if self.min_seconds > self.seconds:
             raise ValueError(
                 f"min_seconds ({self.min_seconds}) is more than seconds ({self.seconds})"
+            )
+        if self.max_seconds is not None and self.max_seconds < self.seconds:
+            raise ValueError(
+                f"max_seconds ({self.max_seconds}) is less than seconds ({self.seconds})"
             )
         return self
 

@@ -291,7 +291,7 @@ def build(
                     note,
                     weight * step.seconds,
                     step.min_seconds,
-                    step.seconds if warm else None,
+                    step.seconds if warm else step.max_seconds,
                 )
             )
 

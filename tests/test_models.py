@@ -90,6 +90,11 @@ CASES = [
     ),
     (
         "techniques.yaml",
+        set_step(0, "max_seconds", 5),
+        "techniques.yaml: thumb: steps[0]: max_seconds (5) is less than seconds (15)",
+    ),
+    (
+        "techniques.yaml",
         set_step(0, "secconds", 10),
         "techniques.yaml: thumb: steps[0].secconds: unknown field (misspelt?)",
     ),

@@ -150,3 +150,10 @@ def test_json_round_trip():
         Routine.from_json('{"goal": "x"}')
     with pytest.raises(ValueError, match="the saved routine could not be read"):
         Routine.from_json("not json")
+
+
+def test_capped_step_stops_growing_and_the_others_fill_the_time():
+    r = build(Profile(), goal="sleep", minutes=60)
+    hold = next(s for s in r.steps if s.step == "hold")
+    assert hold.seconds == 30
+    assert r.total_seconds == 3600
