@@ -27,7 +27,7 @@ import pytest
 import requests
 
 from course import apps
-from tests.browser.servers import free_port
+from tests.browser.servers import free_port, terminate
 
 TIMEOUT = 60.0  # seconds for Voilà to answer (it runs the notebook before the first byte)
 TOKEN = "test-" + uuid.uuid4().hex
@@ -158,12 +158,7 @@ def _serve(app: str, tmp_path: Path) -> Iterator[Served]:
     finally:
         # `course app` became Voilà (exec), so this pid is the server; its kernels are its
         # children and it shuts them down on SIGTERM. Kill only if it does not stop in time.
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        terminate(process, 15)
         try:  # anything left in its session (a kernel Voilà did not reap) goes too
             os.killpg(process.pid, signal.SIGKILL)
         except ProcessLookupError:

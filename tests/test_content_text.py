@@ -14,16 +14,7 @@ import re
 import pytest
 
 from course.models import Content, Effect, Level, load_content
-
-BENEFIT_IDS = [
-    "stress",
-    "injury_prevention",
-    "recovery",
-    "sleep",
-    "circulation",
-    "lymphatic",
-    "joint_pain",
-]
+from tests.expected import BENEFIT_IDS
 
 EXPECTED_LEVELS = {
     "stress": Level.MODERATE,

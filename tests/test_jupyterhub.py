@@ -29,7 +29,7 @@ import requests
 
 from course.models import content
 from course.progress import Progress
-from tests.browser.servers import free_port
+from tests.browser.servers import free_port, terminate
 
 pytestmark = pytest.mark.integration
 
@@ -148,12 +148,7 @@ def hub(tmp_path: Path) -> Iterator[Hub]:
         yield running
     finally:
         # The hub stops the learners' servers and the proxy itself (cleanup_servers/proxy).
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        terminate(proc, 20)
         for pid in running.server_pids:
             _stop(pid, "jupyterhub.singleuser")
         pid_file = tmp_path / "state" / "proxy.pid"

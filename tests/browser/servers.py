@@ -126,6 +126,16 @@ def _kill(pid: int, sig: int) -> None:
         pass
 
 
+def terminate(proc: subprocess.Popen, grace: float) -> None:
+    """SIGTERM, then SIGKILL if the process has not stopped within ``grace`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
 def stop(proc: subprocess.Popen[bytes]) -> None:
     """Stop a server started by :func:`running`, and everything it started.
 
