@@ -1,11 +1,15 @@
 # Two commands: `make lab` opens the course, `make test` runs every test.
 # Both create .venv and install what is needed the first time, and only when
-# requirements.txt or pyproject.toml changed after that.
+# requirements*.txt or pyproject.toml changed after that. `make lab` installs only what a
+# learner needs (requirements.txt); `make test` adds the test tools (requirements-dev.txt).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+# JupyterLab settings installed by `make lab`: no "official Jupyter news" prompt.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 # JupyterHub's proxy (configurable-http-proxy, an npm package) lives in workshop/node_modules,
@@ -31,6 +35,14 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+$(LAB_OVERRIDES): tools/lab-overrides.json | $(STAMP)
+	@mkdir -p $(dir $@)
+	cp tools/lab-overrides.json $@
+
 $(NODE_STAMP): workshop/package.json workshop/package-lock.json
 	@if command -v npm >/dev/null; then \
 		npm ci --prefix workshop --no-audit --no-fund --loglevel=error && touch $@; \
@@ -38,13 +50,13 @@ $(NODE_STAMP): workshop/package.json workshop/package-lock.json
 		echo "npm not found: tests/test_jupyterhub.py will be skipped (install Node.js + npm)"; \
 	fi
 
-lab: $(STAMP)
+lab: $(STAMP) $(LAB_OVERRIDES)
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 $(ROOT_FLAG) notebooks/00_welcome.ipynb
 
 check: $(STAMP)
 	$(PY) -m course check
 
-test: $(STAMP) $(NODE_STAMP)
+test: $(DEV_STAMP) $(NODE_STAMP)
 	$(PY) -m course check
 	$(PY) -m pytest -n 2 --dist loadfile --ignore=tests/browser tests
 	$(PY) -m pytest -n 2 --dist loadfile $(NBVAL) notebooks solutions
@@ -56,7 +68,7 @@ test: $(STAMP) $(NODE_STAMP)
 # they are stored executed with fresh, deterministic output. Each notebook runs against an
 # empty progress folder, and no widget state is stored: viewers without a kernel then show
 # each widget's static fallback instead of a blank widget.
-notebooks: $(STAMP)
+notebooks: $(DEV_STAMP)
 	$(PY) tools/execute_notebooks.py notebooks/*.ipynb solutions/*.ipynb
 	$(PY) -m course exercises
 
@@ -69,10 +81,10 @@ app: $(STAMP)
 site: $(STAMP)
 	$(PY) -m course site --out site
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check course tests benchmarks tools
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(PY) -m pytest benchmarks --benchmark-only -p no:xdist
 
 clean:
