@@ -20,11 +20,13 @@ APP ?= builder
 LAB_ARGS ?=
 PORT ?= 8866
 
-.PHONY: lab test check notebooks app site bench bench-class bench-install bench-suite lint clean help
+.PHONY: lab test test-fast test-long check notebooks app site bench bench-class bench-install bench-suite lint clean help
 
 help:
 	@echo "make lab    - set up .venv if needed and open the course in JupyterLab"
 	@echo "make test   - set up .venv if needed and run every test"
+	@echo "make test-fast - unit tests + strict nbval of the notebooks changed since the last commit"
+	@echo "make test-long - the safety property tests with 100,000 examples each"
 	@echo "make check  - validate the course content"
 	@echo "make bench  - run the benchmarks and write benchmarks/RESULTS.md (figures only)"
 	@echo "make bench-class / bench-install / bench-suite - the slow measurements (class size, install, suite)"
@@ -66,6 +68,19 @@ test: $(DEV_STAMP) $(NODE_STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax exercises
 	@bash tests/browser/install_axe.sh || echo "axe-core not installed: the accessibility checks will skip (fail under CI)"
 	$(PY) -m pytest -p no:xdist tests/browser
+
+# The inner loop: unit tests without the servers, then strict nbval of the notebooks changed
+# since the last commit (modified or new). Not a replacement for `make test`.
+test-fast: $(DEV_STAMP)
+	$(PY) -m pytest -n 2 -q --ignore=tests/browser -m "not integration" tests
+	@changed=$$( { git diff --name-only HEAD -- notebooks solutions; \
+		git ls-files --others --exclude-standard notebooks solutions; } | grep '\.ipynb$$' | sort -u); \
+	if [ -n "$$changed" ]; then $(PY) -m pytest -n 2 $(NBVAL) $$changed; \
+	else echo "no changed notebooks"; fi
+
+# The safety properties with ten times the examples `make test` uses (>= 100,000 each).
+test-long: $(DEV_STAMP)
+	SAFETY_EXAMPLES=100000 $(PY) -m pytest -n 2 -q tests/test_safety_properties.py tests/test_routine_properties.py
 
 # Re-execute the stored lessons and solutions after a change to the course package, so
 # they are stored executed with fresh, deterministic output. Each notebook runs against an
