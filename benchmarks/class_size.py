@@ -125,7 +125,7 @@ def run_learner(hub: Hub, name: str, cells: list[str]) -> tuple[float, float, Ke
 def measure(n: int, cells: list[str]) -> ClassRun:
     names = [f"learner{i:02d}" for i in range(1, n + 1)]
     with tempfile.TemporaryDirectory(prefix="class-size-") as tmp, running_hub(
-        Path(tmp), names, timeout=max(60.0, 3.0 * n)
+        Path(tmp), names, timeout=max(120.0, 8.0 * n)
     ) as hub:
         me = os.getpid()
         hub_pids = set(tree(me)) - {me}  # the hub and the proxy are our descendants

@@ -167,10 +167,19 @@ class Kernel:
         self.hub, self.name = hub, name
         self.base = f"{hub.url}/user/{name}/api/kernels"
         self.headers = {"Authorization": f"token {hub.token(name)}"}
-        r = requests.post(self.base, json={"name": "python3"}, headers=self.headers,
-                          timeout=hub.timeout)
+        # Under load the proxy may route the learner a moment after the hub calls the server
+        # ready (404/502/503 meanwhile): a browser retries, and so does this.
+        deadline = time.monotonic() + hub.timeout
+        while True:
+            r = requests.post(self.base, json={"name": "python3"}, headers=self.headers,
+                              timeout=hub.timeout)
+            if r.status_code == 201 or r.status_code not in (404, 502, 503):
+                break
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
         if r.status_code != 201:
-            raise HubError(f"a kernel for {name}: HTTP {r.status_code} {r.text}")
+            raise HubError(f"a kernel for {name}: HTTP {r.status_code} {r.text[:300]}")
         self.id = r.json()["id"]
         self.ws = websocket.create_connection(
             f"{self.base.replace('http://', 'ws://')}/{self.id}/channels",

@@ -169,8 +169,10 @@ c.Spawner.environment = {"COURSE_DATA_DIR": course_data_dir, "MPLBACKEND": "Agg"
 # The hub's own Python runs the learners' servers and kernels, so `import course` works.
 c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
 c.Spawner.default_url = f"/lab/tree/{COURSE_FOLDER}/notebooks/00_welcome.ipynb"
-c.Spawner.start_timeout = 60
-c.Spawner.http_timeout = 30
+# A whole class pressing "start" at once queues on the CPU: on 2 cores, 20 servers starting
+# together took over a minute (workshop/sizing.md), so allow 2 minutes before giving up.
+c.Spawner.start_timeout = int(_env("COURSE_HUB_START_TIMEOUT", "120"))
+c.Spawner.http_timeout = int(_env("COURSE_HUB_HTTP_TIMEOUT", "120"))
 if MODE == "demo":
     c.JupyterHub.spawner_class = "simple"
     homes = Path(_env("COURSE_HUB_HOMES", str(HERE / "hub-homes"))).resolve()
