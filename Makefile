@@ -20,7 +20,7 @@ APP ?= builder
 LAB_ARGS ?=
 PORT ?= 8866
 
-.PHONY: lab test test-fast test-long check notebooks app site bench bench-class bench-install bench-suite lint clean help
+.PHONY: lab test test-fast test-long content check notebooks app site bench bench-class bench-install bench-suite lint clean help
 
 help:
 	@echo "make lab    - set up .venv if needed and open the course in JupyterLab"
@@ -28,6 +28,7 @@ help:
 	@echo "make test-fast - unit tests + strict nbval of the notebooks changed since the last commit"
 	@echo "make test-long - the safety property tests with 100,000 examples each"
 	@echo "make check  - validate the course content"
+	@echo "make content - after a content edit: check, then regenerate guide, lessons, exercises"
 	@echo "make bench  - run the benchmarks and write benchmarks/RESULTS.md (figures only)"
 	@echo "make bench-class / bench-install / bench-suite - the slow measurements (class size, install, suite)"
 	@echo "make app    - serve the routine builder as a web app on 127.0.0.1 (APP=quiz for the quiz)"
@@ -81,6 +82,14 @@ test-fast: $(DEV_STAMP)
 # The safety properties with ten times the examples `make test` uses (>= 100,000 each).
 test-long: $(DEV_STAMP)
 	SAFETY_EXAMPLES=100000 $(PY) -m pytest -n 2 -q tests/test_safety_properties.py tests/test_routine_properties.py
+
+# After any edit of course/content: validate it, then regenerate everything made from it
+# (the instructor guide, the stored lessons and solutions, the exercises), in that order.
+content: $(DEV_STAMP)
+	$(PY) -m course check
+	$(PY) -m course guide --out docs/instructor-guide.md
+	$(PY) tools/execute_notebooks.py notebooks/*.ipynb solutions/*.ipynb
+	$(PY) -m course exercises
 
 # Re-execute the stored lessons and solutions after a change to the course package, so
 # they are stored executed with fresh, deterministic output. Each notebook runs against an
