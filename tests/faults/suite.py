@@ -218,13 +218,46 @@ def disk_full(tmp: Path) -> dict[str, Any]:
             "failed_writes": failures, "messages": sorted(messages)}
 
 
+NOBODY = 65534
+
+
+def shared_tmp() -> Path:
+    """A temporary folder another user can reach (not list): for the read-only scenario."""
+    folder = Path(tempfile.mkdtemp(prefix="course-ro-"))
+    folder.chmod(0o711)
+    return folder
+
+
+def make_read_only(folder: Path) -> None:
+    """Make ``folder`` and its files read-only for whoever will open them. Root writes
+    anywhere, so as root they are given to ``nobody`` (the child then runs as nobody)."""
+    for f in (*folder.iterdir(), folder):
+        if os.geteuid() == 0:
+            os.chown(f, NOBODY, NOBODY)
+        f.chmod(0o500 if f.is_dir() else 0o400)
+
+
+def make_writable(folder: Path) -> None:
+    folder.chmod(0o700)
+    for f in (*folder.iterdir(), folder):
+        if os.geteuid() == 0:
+            os.chown(f, 0, 0)
+        if f.is_file():
+            f.chmod(0o600)
+
+
+def as_reader() -> None:
+    """In a child process: when run as root, become nobody so permissions apply."""
+    if os.geteuid() == 0:
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+
+
 def _read_only_child(path: str, out: Any) -> None:
     from course.progress import Progress
     from course.ui import store
 
-    if os.geteuid() == 0:  # root writes anywhere: become nobody to feel the folder's rights
-        os.setgid(65534)
-        os.setuid(65534)
+    as_reader()
     try:
         with Progress(path) as p:
             p.record_answer("safety", "q1", ["a"], True, 1.0)
@@ -234,32 +267,27 @@ def _read_only_child(path: str, out: Any) -> None:
 
 
 def read_only(tmp: Path) -> dict[str, Any]:
-    folder = tmp / "readonly"
+    import shutil
+
+    base = shared_tmp()
+    folder = base / "readonly"
     folder.mkdir()
     path = folder / DB
-    make_record(path, 120)
-    if os.geteuid() == 0:
-        for d in (tmp, *tmp.parents):
-            if d == Path(d.anchor):
-                break
-            os.chmod(d, os.stat(d).st_mode | 0o011)  # let nobody reach the folder
-        for f in folder.iterdir():
-            os.chown(f, 65534, 65534)
-        os.chown(folder, 65534, 65534)
-    for f in folder.iterdir():
-        f.chmod(0o400)
-    folder.chmod(0o500)
-    ctx = _context()
-    out = ctx.Queue()
-    child = ctx.Process(target=_read_only_child, args=(str(path), out))
-    child.start()
-    message = out.get(timeout=60)
-    child.join()
-    folder.chmod(0o700)
-    for f in folder.iterdir():
-        f.chmod(0o600)
-    kept = count_answers(path)
-    return {"answers": 120, "answers_lost": 120 - kept, "moved_aside": _moved(folder),
+    try:
+        make_record(path, 120)
+        make_read_only(folder)
+        ctx = _context()
+        out = ctx.Queue()
+        child = ctx.Process(target=_read_only_child, args=(str(path), out))
+        child.start()
+        message = out.get(timeout=60)
+        child.join()
+        make_writable(folder)
+        kept = count_answers(path)
+        moved = _moved(folder)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+    return {"answers": 120, "answers_lost": 120 - kept, "moved_aside": moved,
             "message": message}
 
 
