@@ -18,11 +18,15 @@ NODE_STAMP := workshop/node_modules/.installed
 APP ?= builder
 PORT ?= 8866
 
-.PHONY: lab test check notebooks app site bench lint clean help
+.PHONY: lab test test-faults check notebooks app site bench lint clean help
+# Every test and notebook run gets an empty, temporary progress folder: nbval's kernels do not
+# pass through the test fixtures, and nothing may touch the learner's real record.
+TMPDATA := COURSE_DATA_DIR=$$(mktemp -d -t course-data-XXXXXX)
 
 help:
 	@echo "make lab    - set up .venv if needed and open the course in JupyterLab"
 	@echo "make test   - set up .venv if needed and run every test"
+	@echo "make test-faults - the fault suite at full counts (kill -9, races, full disk...)"
 	@echo "make check  - validate the course content"
 	@echo "make bench  - run the benchmarks (figures only, never pass/fail on time)"
 	@echo "make app    - serve the routine builder as a web app on 127.0.0.1 (APP=quiz for the quiz)"
@@ -58,11 +62,18 @@ check: $(STAMP)
 
 test: $(DEV_STAMP) $(NODE_STAMP)
 	$(PY) -m course check
-	$(PY) -m pytest -n 2 --dist loadfile --ignore=tests/browser tests
-	$(PY) -m pytest -n 2 --dist loadfile $(NBVAL) notebooks solutions
-	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax exercises
+	$(TMPDATA) $(PY) -m pytest -n 2 --dist loadfile --ignore=tests/browser tests
+	$(TMPDATA) $(PY) -m pytest -n 2 --dist loadfile $(NBVAL) notebooks solutions
+	$(TMPDATA) $(PY) -m pytest -n 2 --dist loadfile --nbval-lax exercises
 	@bash tests/browser/install_axe.sh || echo "axe-core not installed: the accessibility checks will skip (fail under CI)"
-	$(PY) -m pytest -p no:xdist tests/browser
+	$(TMPDATA) $(PY) -m pytest -p no:xdist tests/browser
+
+# What a careful tester does to a learner's record, at full counts: >= 100 kill -9 during
+# writes, 4 (and 2) processes x 500 answers racing to create one new record (30 rounds each),
+# a stray WAL, a full disk, a read-only folder. Prints answers lost and records wrongly moved
+# aside (both must be 0). `make test` runs the same suite with small counts.
+test-faults: $(DEV_STAMP)
+	$(TMPDATA) $(PY) -m tests.faults
 
 # Re-execute the stored lessons and solutions after a change to the course package, so
 # they are stored executed with fresh, deterministic output. Each notebook runs against an
