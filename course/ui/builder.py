@@ -30,6 +30,7 @@ from course.ui.display import (
     notice_html,
     show,
     show_error,
+    tolerate,
     visible,
 )
 from course.ui.pressure import band
@@ -271,6 +272,7 @@ class RoutineBuilder(Fallback):
         for control in [*self.where.values(), self.goal, self.minutes, self.tennis_ball,
                         self.warm_towel, self.pressure]:
             control.observe(self.refresh, "value")
+        tolerate(self.message, self.goal, self.pressure, *self.where.values())
         self.save_button.on_click(self.on_save)
         self.practice_button.on_click(self.on_practice)
         self.recheck_button.on_click(self.on_recheck)

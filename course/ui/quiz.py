@@ -28,7 +28,7 @@ import ipywidgets as w
 from course.models import Kind, Question, content
 from course.progress import Progress
 from course.quiz import Grade, QuizRun, draw, shuffled
-from course.ui.display import Fallback, error_html, esc, show
+from course.ui.display import Fallback, error_html, esc, show, tolerate
 from course.ui.store import DB_ERRORS, problem, take_notice, using
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -61,8 +61,17 @@ class Checks(w.VBox):
         return tuple(oid for oid, box in self.boxes.items() if box.value)
 
     @value.setter
-    def value(self, ids: Iterable[str]) -> None:
-        wanted = set(ids)
+    def value(self, ids: Iterable[str] | str | None) -> None:
+        # Set from code, None clears the ticks and one id ticks that option; ids that are
+        # not options (or anything else) tick nothing rather than raise.
+        if ids is None:
+            ids = ()
+        elif isinstance(ids, str):
+            ids = (ids,)
+        try:
+            wanted = set(ids)
+        except TypeError:
+            wanted = set()
         for oid, box in self.boxes.items():
             box.value = oid in wanted
 
@@ -196,6 +205,7 @@ class QuizWidget(Fallback):
         self._choices = {q.id: _choice_widget(q, seed) for q in self.questions}
         self.index = 0
         self._build()
+        tolerate(self.status, *self._choices.values())  # .value = "nonsense": a message
         super().__init__(
             self.widget,
             html=lambda: static_html(self.title, self.questions, self.seed),
