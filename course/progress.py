@@ -412,7 +412,9 @@ class Progress:
         self.warning: str | None = None
         # Answers recorded without an explicit session form one sitting per Progress object.
         self._default_session = f"s-{uuid.uuid4().hex[:16]}"
-        _private_dir(self.path.parent, tighten=path is None and not os.environ.get(ENV_DATA_DIR))
+        # Only the platform's own folder is tightened: a $COURSE_DATA_DIR may be a share.
+        default = not os.environ.get(ENV_DATA_DIR, "").strip() and self.path.parent == data_dir()
+        _private_dir(self.path.parent, tighten=default)
         _refuse_special_files(self.path)
         # Every course process opens the record under one file lock: creating a new record,
         # judging whose file it is and moving a bad one aside then never interleave, so a

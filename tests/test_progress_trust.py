@@ -212,3 +212,25 @@ def test_a_folder_at_the_record_path_is_a_message(db):
     with pytest.raises(ValueError, match="is a folder"):
         Progress.open(clock=clock)
     assert db.is_dir()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_the_platform_data_folder_is_made_private_but_a_chosen_one_is_left_alone(
+    tmp_path, monkeypatch
+):
+    """The default folder (platformdirs; the test's XDG_DATA_HOME is temporary) is the
+    learner's own: tightened to 0700. A folder named by COURSE_DATA_DIR may be a share."""
+    monkeypatch.delenv("COURSE_DATA_DIR")
+    folder = progress.data_dir()
+    folder.mkdir(parents=True, mode=0o755)
+    folder.chmod(0o755)
+    with Progress.open(clock=clock):
+        pass
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    shared = tmp_path / "share"
+    shared.mkdir()
+    shared.chmod(0o755)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(shared))
+    with Progress.open(clock=clock):
+        pass
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755
