@@ -9,7 +9,13 @@ kernel can die at any moment and a learner's weeks of answers must not die with 
   at once queue up instead of losing rows or numbering two attempts the same;
 * ``PRAGMA application_id`` + ``user_version`` stamp the file, so a corrupt file or somebody
   else's database found under our name is recognised, moved aside (never deleted) and replaced
-  by a fresh one, with :attr:`Progress.warning` saying so in plain words.
+  by a fresh one, with :attr:`Progress.warning` saying so in plain words;
+* a file is moved aside only when that is certain: every course process opens the record
+  under one file lock (``<record>.lock``), judges an existing file through a read-only
+  connection in one read transaction (a read-write one would replay a stray -wal into it
+  first), and creates a new record in the same IMMEDIATE transaction that checks it is empty;
+* the record and its -wal/-shm are created 0600 and the data folder 0700: routine cards and
+  screenings name health conditions.
 
 Results leave the machine only through :meth:`Progress.export` (one JSON file for an
 instructor) and come back only through :func:`import_results`, which validates strictly and
