@@ -4,12 +4,16 @@ disk and a read-only folder. Goal for both figures: 0."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
+
+import pytest
 
 from tests.faults import suite
 
 
+@pytest.mark.skipif(os.name != "posix", reason="kill -9, chown and fork servers are POSIX")
 def test_the_fault_suite_loses_no_answer_and_moves_no_record_aside(monkeypatch):
     with tempfile.TemporaryDirectory(prefix="course-faults-", dir=suite.scratch()) as tmp:
         monkeypatch.setenv("COURSE_DATA_DIR", str(Path(tmp) / "course-data"))
