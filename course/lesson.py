@@ -304,21 +304,26 @@ class KeyPoints(View):
     def __init__(self, lesson_id: str, blocks: Sequence[Block], static_blocks: Sequence[Block]):
         super().__init__("key-points", lesson_id, blocks)
         self.lesson_id = lesson_id
+        self.recorded = False
         self._static = View("key-points", lesson_id, [*blocks, *static_blocks])
 
     def complete(self) -> str:
-        """Record the lesson as complete; return the message shown to the learner."""
-        from course.progress import Progress
+        """Record the lesson as complete; return the message shown to the learner.
+
+        :attr:`recorded` says whether it worked: after a failure (full disk, read-only
+        folder, a record locked by another program) the button stays usable for a retry.
+        """
+        from course.ui import store
 
         try:
-            with Progress.open() as progress:
+            with store.using() as progress:
                 first = progress.complete_lesson(self.lesson_id)
-                warning = progress.warning
-        except (OSError, ValueError) as exc:
-            # A full disk or a file from a newer course kit: say so, keep everything saved.
-            return f"Could not record this lesson: {exc}"
+        except store.DB_ERRORS as exc:
+            self.recorded = False
+            return store.problem(exc, "record this lesson")
+        self.recorded = True
         done = "Lesson marked complete." if first else "This lesson was already marked complete."
-        return f"{warning} {done}" if warning else done
+        return " ".join([*store.take_warnings(), done])
 
     def widget(self) -> Any:
         """The live view: key points, the button and a status line (ipywidgets)."""
@@ -330,8 +335,9 @@ class KeyPoints(View):
 
         def on_click(_: Any) -> None:
             message = self.complete()
-            status.value = f'<p role="status">{html.escape(message)}</p>'
-            button.disabled = True
+            role = "status" if self.recorded else "alert"
+            status.value = f'<p role="{role}">{html.escape(message)}</p>'
+            button.disabled = self.recorded
 
         button.on_click(on_click)
         box = w.VBox([w.HTML(value=self.html), w.HBox([button, status])])

@@ -9,7 +9,13 @@ kernel can die at any moment and a learner's weeks of answers must not die with 
   at once queue up instead of losing rows or numbering two attempts the same;
 * ``PRAGMA application_id`` + ``user_version`` stamp the file, so a corrupt file or somebody
   else's database found under our name is recognised, moved aside (never deleted) and replaced
-  by a fresh one, with :attr:`Progress.warning` saying so in plain words.
+  by a fresh one, with :attr:`Progress.warning` saying so in plain words;
+* a file is moved aside only when that is certain: every course process opens the record
+  under one file lock (``<record>.lock``), judges an existing file through a read-only
+  connection in one read transaction (a read-write one would replay a stray -wal into it
+  first), and creates a new record in the same IMMEDIATE transaction that checks it is empty;
+* the record and its -wal/-shm are created 0600 and the data folder 0700: routine cards and
+  screenings name health conditions.
 
 Results leave the machine only through :meth:`Progress.export` (one JSON file for an
 instructor) and come back only through :func:`import_results`, which validates strictly and
@@ -18,12 +24,15 @@ never writes or executes anything.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import logging
 import math
 import os
 import re
 import sqlite3
+import stat
 import tempfile
 import time
 import uuid
@@ -49,6 +58,11 @@ APPLICATION_ID = 0x4C4D4153
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
+# The record lists health conditions (routine cards, screenings): the learner's eyes only.
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+SIDECARS = ("-wal", "-shm", "-journal")
+LOCK_SUFFIX = ".lock"
 # Primary result codes that mean "this file is damaged or not a database at all". Anything
 # else (locked, read-only, disk full) is a passing condition and must never move a file.
 _CORRUPT_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
@@ -265,6 +279,124 @@ class _Unusable(Exception):
         self.reason = reason
 
 
+class _StrayJournal(_Unusable):
+    """Internal: the main file is a healthy record of ours (or empty), its -wal is not."""
+
+
+def _judge(conn: sqlite3.Connection, ownership: Callable[[sqlite3.Connection], bool]) -> bool:
+    """Ask whose file it is and whether it is intact in ONE read transaction (a consistent
+    snapshot). True for an empty file; False for a healthy one of ours; raises otherwise."""
+    conn.execute("BEGIN")
+    try:
+        if ownership(conn):
+            return True
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            raise _Unusable(f"damaged: {problems[0]}")
+        return False
+    finally:
+        conn.execute("ROLLBACK")
+
+
+# --- files the learner's health notes go into: private, regular, opened one at a time ------
+
+
+def _private_dir(folder: Path, *, tighten: bool = False) -> None:
+    """Create the data folder readable by the learner alone (0700). An existing folder is
+    tightened only when it is the platform's default one (``tighten``): a folder named by
+    ``$COURSE_DATA_DIR`` may be a classroom share whose rights are not ours to change."""
+    folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    if tighten and os.name == "posix":
+        with contextlib.suppress(OSError):
+            if folder.stat().st_mode & 0o077:
+                folder.chmod(DIR_MODE)
+
+
+def _refuse_special_files(path: Path) -> None:
+    """A FIFO, device or folder at the record's path (or its -wal) would make opening it
+    hang or fail obscurely; say so plainly and touch nothing."""
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = candidate.stat().st_mode
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise ValueError(f"{candidate}: cannot be read ({exc.strerror or exc})") from None
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "a pipe or device, not a file"
+            raise ValueError(
+                f"{candidate} is {kind}; the progress record must be a regular file. Move it "
+                f"away, or set {ENV_DATA_DIR} to another folder."
+            )
+
+
+def _create_private_file(path: Path) -> bool:
+    """Create the record's file empty and 0600 if it is missing (SQLite gives its -wal and
+    -shm the same rights); True if it was created. An existing file of the learner's own
+    gets its group/other rights removed (best effort: a file owned by someone else stays)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:
+        if os.name == "posix":
+            for f in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                with contextlib.suppress(OSError):
+                    if f.stat().st_mode & 0o077:
+                        f.chmod(FILE_MODE)
+        return False
+    os.close(fd)
+    return True
+
+
+def _try_lock(fd: int) -> bool:
+    """One non-blocking attempt at the exclusive open lock."""
+    try:
+        if os.name == "posix":
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:  # Windows: lock the first byte of the lock file
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    except (BlockingIOError, PermissionError):
+        return False
+    except OSError as exc:
+        if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EDEADLK):
+            return False
+        raise
+    return True
+
+
+@contextmanager
+def _open_lock(path: Path) -> Iterator[None]:
+    """Hold ``<record>.lock`` while the record is opened, waiting at most the busy timeout.
+
+    The lock lives on a file of its own (never deleted: deleting lock files races) and is
+    released by the kernel when the process dies, so a kernel killed mid-open never leaves it
+    held. Where the lock file cannot be made (a read-only folder) nothing can be created or
+    moved either, and opening goes on without it.
+    """
+    try:
+        fd = os.open(f"{path}{LOCK_SUFFIX}", os.O_RDWR | os.O_CREAT, FILE_MODE)
+    except OSError:
+        yield
+        return
+    try:
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        pause = 0.002
+        while not _try_lock(fd):
+            if time.monotonic() > deadline:
+                raise sqlite3.OperationalError(
+                    "database is locked (another program has been opening the progress "
+                    f"record for {BUSY_TIMEOUT_MS / 1000:g} s)"
+                )
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
 # --- the record --------------------------------------------------------------------------
 
 
@@ -286,21 +418,15 @@ class Progress:
         self.warning: str | None = None
         # Answers recorded without an explicit session form one sitting per Progress object.
         self._default_session = f"s-{uuid.uuid4().hex[:16]}"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._conn = self._connect()
-        except _Unusable as bad:
-            moved = self._move_aside()
-            self.warning = (
-                f"The progress file {self.path} could not be used ({bad.reason}). "
-                f"It was moved to {moved} and kept there; a fresh progress record was started."
-            )
-            log.warning(self.warning)
-            try:
-                self._conn = self._connect()
-            except _Unusable as again:  # another process put a bad file back meanwhile
-                msg = f"{self.path}: cannot start a fresh record ({again.reason})"
-                raise ValueError(msg) from again
+        # Only the platform's own folder is tightened: a $COURSE_DATA_DIR may be a share.
+        default = not os.environ.get(ENV_DATA_DIR, "").strip() and self.path.parent == data_dir()
+        _private_dir(self.path.parent, tighten=default)
+        _refuse_special_files(self.path)
+        # Every course process opens the record under one file lock: creating a new record,
+        # judging whose file it is and moving a bad one aside then never interleave, so a
+        # record another kernel is creating this very moment is never taken for a foreign one.
+        with _open_lock(self.path):
+            self._conn = self._open()
 
     @classmethod
     def open(cls, *, clock: Clock | None = None) -> Progress:
@@ -324,25 +450,58 @@ class Progress:
             raise ValueError(f"clock must return a timezone-aware datetime, got {now!r}")
         return now
 
+    def _open(self) -> sqlite3.Connection:
+        """Connect; move aside (never delete) what is certainly not ours, then try again."""
+        notes: list[str] = []
+        for _ in range(3):
+            try:
+                conn = self._connect()
+            except _StrayJournal as stray:
+                moved = self._move_aside("stray", main=False)
+                notes.append(
+                    f"A leftover journal file next to your progress file ({stray.reason}) did "
+                    f"not belong to it. It was moved to {moved}-wal and kept there; your "
+                    "progress is unchanged."
+                )
+            except _Unusable as bad:
+                moved = self._move_aside("corrupt")
+                notes.append(
+                    f"The progress file {self.path} could not be used ({bad.reason}). "
+                    f"It was moved to {moved} and kept there; a fresh progress record was "
+                    "started."
+                )
+            else:
+                if notes:
+                    self.warning = " ".join(notes)
+                    log.warning(self.warning)
+                return conn
+        raise ValueError(f"{self.path}: cannot start a fresh record ({notes[-1]})")
+
     def _connect(self) -> sqlite3.Connection:
-        """Open, check and (if new) initialise the file; raise _Unusable if it is not ours."""
+        """Inspect read-only, then open, initialise (if new) and check the file; raise
+        _Unusable or _StrayJournal if it is not ours. Called with the open lock held."""
         self._check_header()
+        checked = False
+        if _create_private_file(self.path):
+            self._check_stray_journal()
+        else:
+            checked = self._inspect()
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
-            # Whose file is it? Asked before anything is changed: another program's database
-            # must be moved aside exactly as it was, not switched to WAL first.
-            self._ownership(conn)
-            problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
-            if problems != ["ok"]:
-                raise _Unusable(f"damaged: {problems[0]}")
+            # Whose file it is and, if nobody's yet, creating it: one IMMEDIATE transaction,
+            # so no other writer can change the answer between the question and the act. A
+            # foreign database is only read here: the transaction rolls back untouched.
+            with self._write(conn):
+                if not self._init_or_check(conn) and not checked:
+                    problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+                    if problems != ["ok"]:
+                        raise _Unusable(f"damaged: {problems[0]}")
             _enable_wal(conn)
             # FULL costs one fsync per answer, which a learner never notices, and keeps the
             # last answers even through a power cut, not only through a killed process.
             conn.execute("PRAGMA synchronous = FULL")
-            with self._write(conn):
-                self._init_or_check(conn)
         except sqlite3.DatabaseError as exc:
             conn.close()
             if _is_corrupt(exc):
@@ -364,28 +523,89 @@ class Progress:
         if head and head != SQLITE_HEADER:
             raise _Unusable("not a SQLite database")
 
-    def _init_or_check(self, conn: sqlite3.Connection) -> None:
-        """Inside an IMMEDIATE transaction, so two processes creating the file at once see
-        one another's work instead of both initialising it."""
-        if self._ownership(conn):
-            for statement in _SCHEMA:
-                conn.execute(statement)
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            now = _stamp(self._now())
-            conn.executemany(
-                "INSERT INTO meta (key, value) VALUES (?, ?)",
-                [
-                    ("application", APP_NAME),
-                    ("schema_version", str(SCHEMA_VERSION)),
-                    ("learner_id", f"anon-{uuid.uuid4().hex[:12]}"),
-                    ("created_at", now),
-                ],
+    def _check_stray_journal(self) -> None:
+        """An empty or new main file has no journal of its own: a -wal beside it is left over
+        from another file, and SQLite would replay it into the new record."""
+        wal = Path(f"{self.path}-wal")
+        if wal.is_file() and wal.stat().st_size > 0:
+            raise _StrayJournal(f"{wal.name} beside an empty record")
+
+    def _inspect(self) -> bool:
+        """Judge an existing file read-only, before any read-write connection touches it.
+
+        A read-write connection replays the -wal into the main file and checkpoints it on
+        close; if that -wal is a stray one, the file "kept" aside would already be destroyed.
+        A ``mode=ro`` connection never writes the main file. Anything other than a clear
+        verdict (the folder is read-only, the file is locked) is left to the read-write open,
+        whose own checks run inside a transaction. True if the file is a healthy record.
+        """
+        try:
+            conn = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
             )
+        except sqlite3.Error:
+            return False
+        try:
+            return not _judge(conn, self._ownership)
+        except sqlite3.DatabaseError as exc:
+            if not _is_corrupt(exc):
+                return False
+            bad = _Unusable(f"damaged: {exc}")
+        except _Unusable as exc:
+            bad = exc
+        finally:
+            conn.close()
+        # Unusable as SQLite sees it with its -wal. If the main file alone is a healthy record
+        # of ours, the -wal is what does not belong: keep the record, move the -wal aside.
+        wal = Path(f"{self.path}-wal")
+        if wal.is_file() and wal.stat().st_size > 0 and self._main_alone_is_ours():
+            raise _StrayJournal(f"{wal.name}: {bad.reason}")
+        raise bad
+
+    def _main_alone_is_ours(self) -> bool:
+        """The main file read as it is on disk (``immutable=1``: no -wal, no locks)."""
+        try:
+            conn = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                isolation_level=None,
+            )
+        except sqlite3.Error:
+            return False
+        try:
+            return not _judge(conn, self._ownership)
+        except (sqlite3.Error, _Unusable, ValueError):
+            return False
+        finally:
+            conn.close()
+
+    def _init_or_check(self, conn: sqlite3.Connection) -> bool:
+        """Inside an IMMEDIATE transaction, so two processes creating the file at once see
+        one another's work instead of both initialising it. True if it created the record."""
+        if not self._ownership(conn):
+            return False
+        for statement in _SCHEMA:
+            conn.execute(statement)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        now = _stamp(self._now())
+        conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [
+                ("application", APP_NAME),
+                ("schema_version", str(SCHEMA_VERSION)),
+                ("learner_id", f"anon-{uuid.uuid4().hex[:12]}"),
+                ("created_at", now),
+            ],
+        )
+        return True
 
     def _ownership(self, conn: sqlite3.Connection) -> bool:
         """True for an empty database (ours to create), False for one of ours; raises
-        _Unusable for anybody else's, ValueError for one a newer course kit wrote."""
+        _Unusable for anybody else's, ValueError for one a newer course kit wrote.
+
+        Callers ask inside one transaction: three separate reads could straddle another
+        process's creation of the file and see a half-made answer."""
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master")]
@@ -410,24 +630,25 @@ class Progress:
             raise _Unusable("its meta table does not name this course")
         return False
 
-    def _move_aside(self) -> Path:
-        """Rename the file (and its -wal/-shm) to ``<name>.corrupt-<UTC time>[-n]``.
+    def _move_aside(self, label: str, *, main: bool = True) -> Path:
+        """Rename the file (and its -wal/-shm) to ``<name>.<label>-<UTC time>[-n]``; with
+        ``main=False`` only the -wal/-shm/-journal move and the record stays.
 
-        ``os.link`` + ``unlink`` never replaces an existing file, so an earlier moved-aside
-        file is never overwritten, even by a second process doing the same at the same time.
+        Nothing has written to these files since they were found (the inspection is
+        read-only), so what is kept is exactly what was there. ``os.link`` + ``unlink``
+        never replaces an existing file, so an earlier moved-aside file is never
+        overwritten, even by a second process doing the same at the same time.
         """
         stamp = self._now().astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-        base = f"{self.path.name}.corrupt-{stamp}"
+        base = f"{self.path.name}.{label}-{stamp}"
         n = 0
         while True:
             target = self.path.with_name(base if n == 0 else f"{base}-{n}")
-            sidecars_free = not any(
-                Path(f"{target}{s}").exists() for s in ("-wal", "-shm", "-journal")
-            )
-            if sidecars_free and _move_no_clobber(self.path, target):
+            free = not any(Path(f"{target}{s}").exists() for s in ("", *SIDECARS))
+            if free and (not main or _move_no_clobber(self.path, target)):
                 break
             n += 1
-        for suffix in ("-wal", "-shm", "-journal"):
+        for suffix in SIDECARS:
             side = Path(f"{self.path}{suffix}")
             if side.exists():
                 _move_no_clobber(side, Path(f"{target}{suffix}"))

@@ -95,7 +95,8 @@ def test_review_with_a_broken_record_is_a_message(tmp_path, monkeypatch):
     blocker.write_text("x")
     monkeypatch.setenv("COURSE_DATA_DIR", str(blocker / "sub"))
     r = review(today=DAY)
-    assert isinstance(r, Static) and "could not be read" in r.html and 'role="alert"' in r.html
+    assert isinstance(r, Static) and 'role="alert"' in r.html
+    assert "Could not read your progress record" in r.html
 
 
 # --- dashboard ---------------------------------------------------------------------------
@@ -176,5 +177,5 @@ def test_broken_record_gives_messages_not_tracebacks(tmp_path, monkeypatch):
     blocker.write_text("x")
     monkeypatch.setenv("COURSE_DATA_DIR", str(blocker / "sub"))
     d = dashboard(today=DAY)
-    assert isinstance(d, Dashboard) and "could not be read" in d.static_html()
-    assert d.export() is None and "could not be exported" in d.status.value
+    assert isinstance(d, Dashboard) and "Could not read your progress record" in d.static_html()
+    assert d.export() is None and "Could not export your results" in d.status.value

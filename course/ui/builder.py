@@ -9,7 +9,6 @@ itself, so the property tests of the core hold for what the learner sees here.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,9 +30,12 @@ from course.ui.display import (
     notice_html,
     show,
     show_error,
+    tolerate,
     visible,
 )
 from course.ui.pressure import band
+from course.ui.store import open_progress, save_routine, take_notice
+from course.ui.store import problem as problem_text
 
 GATE_ENV = "COURSE_REQUIRE_SAFETY_QUIZ"
 GATE_BANK = "safety"
@@ -46,13 +48,6 @@ GROUPS = {
 
 
 # --- the seams to the learner's record (one small function each, easy to stub) -------------
-
-
-def open_progress() -> Any:
-    """The learner's progress record (``Progress.open()``), imported only when needed."""
-    from course.progress import Progress
-
-    return Progress.open()
 
 
 def quiz_required(require_quiz: bool | None = None) -> bool:
@@ -71,44 +66,6 @@ def safety_passed(opener: Callable[[], Any] = open_progress) -> bool:
     bank = content().quiz[GATE_BANK]
     with opener() as progress:
         return bool(progress.passed(GATE_BANK, bank.pass_mark, questions=len(bank.questions)))
-
-
-def slug(name: str) -> str:
-    """``"Evening wind-down!"`` -> ``evening-wind-down``: a safe, readable file name."""
-    text = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40].strip("-")
-    return text or "routine"
-
-
-def save_routine(
-    routine: Routine, name: str, opener: Callable[[], Any] = open_progress,
-    folder: Path | None = None,
-) -> tuple[Path, int]:
-    """Write the printable card to ``<data dir>/routines/<slug>-<n>.md`` and record the
-    routine in progress. Returns the card's path and the routine's id.
-
-    The card is written first with exclusive creation (``"x"``), so an existing card is never
-    overwritten, even by a second kernel saving at the same moment.
-    """
-    from course.progress import data_dir
-
-    name = name.strip()
-    if not name:
-        raise ValueError("Give your routine a name first.")
-    target = Path(folder) if folder is not None else data_dir() / "routines"
-    target.mkdir(parents=True, exist_ok=True)
-    card = routine.to_markdown(title=name)
-    n = 1
-    while True:
-        path = target / f"{slug(name)}-{n}.md"
-        try:
-            with path.open("x", encoding="utf-8") as fh:
-                fh.write(card)
-            break
-        except FileExistsError:
-            n += 1
-    with opener() as progress:
-        routine_id = progress.save_routine(name, routine.to_json(), card)
-    return path, int(routine_id)
 
 
 # --- HTML renderings (pure functions of core values) ----------------------------------------
@@ -315,6 +272,7 @@ class RoutineBuilder(Fallback):
         for control in [*self.where.values(), self.goal, self.minutes, self.tennis_ball,
                         self.warm_towel, self.pressure]:
             control.observe(self.refresh, "value")
+        tolerate(self.message, self.goal, self.pressure, *self.where.values())
         self.save_button.on_click(self.on_save)
         self.practice_button.on_click(self.on_practice)
         self.recheck_button.on_click(self.on_recheck)
@@ -351,13 +309,13 @@ class RoutineBuilder(Fallback):
             try:
                 self.gated = not safety_passed(self._opener)
             except (OSError, ValueError, sqlite3.Error) as exc:
-                problem = f" (Your progress could not be read: {exc})"
+                problem = " " + problem_text(exc, "read your progress")
         if self.gated:
             self.gate.value = (
                 '<div class="lm-gate-box" role="status" style="border:2px solid #0072B2;'
                 'padding:6px 10px"><strong>Pass the safety quiz in lesson 05 first.</strong> '
                 f'Open <a href="{GATE_LESSON}">{GATE_LESSON}</a>, pass its quiz, then come '
-                f"back and press “check again”.{esc(problem)}</div>"
+                f"back and press “check again”.{esc(problem)}</div>" + take_notice()
             )
         show(self.gate, self.gated)
         show(self.recheck_button, self.gated)
@@ -437,10 +395,10 @@ class RoutineBuilder(Fallback):
         try:
             path, rid = save_routine(self.routine, self.name.value, self._opener)
         except (OSError, ValueError, sqlite3.Error) as exc:
-            show_error(self.saved, f"Could not save the routine: {exc}")
+            show_error(self.saved, problem_text(exc, "save the routine"))
             return
         self.saved_path, self.routine_id, self._saved_routine = path, rid, self.routine
-        self.saved.value = notice_html(f"Your card is in {path}", title="Saved.")
+        self.saved.value = take_notice() + notice_html(f"Your card is in {path}", title="Saved.")
 
     def on_practice(self, _button: Any = None) -> None:
         from course.ui.timer import PracticeTimer

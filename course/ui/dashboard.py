@@ -30,7 +30,7 @@ from course import plots
 from course.models import content
 from course.progress import Attempt, Progress, data_dir
 from course.ui.display import Fallback, error_html, esc, notice_html
-from course.ui.quiz import DB_ERRORS, using_progress
+from course.ui.store import DB_ERRORS, problem, take_notice, using
 
 REVIEW_PREFIX = "review-"
 EXPORT_BUTTON = "Export my results"
@@ -174,17 +174,17 @@ class Dashboard(Fallback):
         self.today = date.today() if today is None else today
         self.snapshot: Snapshot | None = None
         try:
-            with using_progress(progress) as p:
+            with using(progress) as p:
                 self.snapshot = Snapshot.read(p, self.today)
-                warning = p.warning
+            warning = take_notice()
         except DB_ERRORS as exc:
-            warning = None
-            self.html = error_html(f"Your progress record could not be read ({exc}).")
+            warning = ""
+            self.html = error_html(problem(exc, "read your progress record"))
             self.text = "Dashboard: the progress record could not be read."
         else:
             self.html = summary_html(self.snapshot)
             if warning:
-                self.html = notice_html(warning) + self.html
+                self.html = warning + self.html
             n = len(self.snapshot.lessons_done & set(content().lesson))
             self.text = f"Dashboard: {n} of {len(content().lessons)} lessons done."
         self.summary = w.HTML(self.html)
@@ -204,10 +204,10 @@ class Dashboard(Fallback):
     def export(self, _button: Any = None) -> Path | None:
         """Write the results file; show (and return) its path, or show why it failed."""
         try:
-            with using_progress(self.progress) as p:
+            with using(self.progress) as p:
                 path = p.export(self.export_path())
         except DB_ERRORS as exc:
-            self.status.value = error_html(f"Your results could not be exported ({exc}).")
+            self.status.value = error_html(problem(exc, "export your results"))
             return None
         self.status.value = notice_html(
             f"Saved to {path}. Send this file to your instructor if they asked for it.",

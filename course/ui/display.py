@@ -67,6 +67,71 @@ def show_error(target: Any, message: str) -> None:
     show(target, True)
 
 
+def tolerate(message: Any, *controls: Any) -> None:
+    """Values set from code that a choice control cannot take become a message, not an error.
+
+    ``builder.goal.value = "nonsense"`` or ``explainer.slider.value = 42`` in a cell would
+    raise a TraitError out of ipywidgets. For each selection control (Dropdown,
+    RadioButtons, ToggleButtons, SelectMultiple) the check of its value is wrapped, per
+    instance: a value it refuses shows one sentence in ``message`` (an ``HTML`` widget) and
+    the control keeps its current value, so nothing downstream ever sees it.
+    """
+    from traitlets import TraitError
+
+    for control in controls:
+        original = getattr(control, "_trait_validators", {}).get("value")
+        if original is None:
+            continue
+
+        def check(obj: Any, proposal: Any, _original: Any = original) -> Any:
+            try:
+                return _original(obj, proposal)
+            except (TraitError, TypeError, ValueError):
+                label = obj.description or "This control"
+                choices = ", ".join(str(v) for v in getattr(obj, "_options_values", ()))
+                show_error(message, f"{label}: {proposal.value!r} is not one of its choices "
+                                    f"({choices}); it stays at {obj.value!r}.")
+                return obj.value
+
+        control._register_validator(check, ["value"])
+
+
+def value_error_message(exc: BaseException) -> str | None:
+    """The sentence for a value a widget refused (a TraitError from ipywidgets), or None if
+    the error is something else."""
+    text = str(exc)
+    if type(exc).__name__ == "TraitError" and ("'value' trait" in text or "selection" in text):
+        return (f"That value cannot be set on this control: {text} Set it in the widget "
+                "itself, or to one of its choices.")
+    return None
+
+
+def install_value_messages(shell: Any = None) -> bool:
+    """In an IPython kernel, show a one-sentence message instead of a traceback when a cell
+    sets a control to a value of the wrong kind (``checkbox.value = None``): those are
+    refused by ipywidgets' own type checks, before any course code runs. Other errors keep
+    their usual traceback. True if installed."""
+    if shell is None:
+        import sys
+
+        ipython = sys.modules.get("IPython")
+        shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or getattr(shell, "_lm_value_messages", False):
+        return False
+    from traitlets import TraitError
+
+    def handler(self: Any, etype: Any, value: Any, tb: Any, tb_offset: Any = None) -> Any:
+        message = value_error_message(value)
+        if message is None:
+            return self.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        print(message)
+        return None
+
+    shell.set_custom_exc((TraitError,), handler)
+    shell._lm_value_messages = True
+    return True
+
+
 def show(widget: Any, visible: bool) -> None:
     """Show or hide a widget without removing it (its state survives being hidden)."""
     widget.layout.display = None if visible else "none"
@@ -95,6 +160,7 @@ class Fallback:
         self.widget = widget
         self._html = html
         self._text = text
+        install_value_messages()  # in a kernel: a refused value is a sentence, not a traceback
 
     def static_html(self) -> str:
         """The rendering for viewers without a kernel; must be deterministic."""

@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as w
 
 from course.models import content
-from course.ui.display import Fallback, esc, html_list
+from course.ui.display import Fallback, error_html, esc, html_list, tolerate
 
 # (lowest, highest, name, what it feels like)
 BANDS = [
@@ -29,6 +29,7 @@ TOO_MUCH = [
     "bruising the next day",
 ]
 CONVENTION = "Practitioners' convention, not a validated rule."
+NO_PRESSURE = "No pressure chosen: pick one from 0 to 10."
 
 
 def band(value: int) -> tuple[str, str]:
@@ -79,15 +80,23 @@ class PressureExplainer(Fallback):
         self.widget = w.VBox([self.slider, self.explanation])
         self.widget.add_class("lm-pressure-explainer")
         self.slider.observe(self._update, "value")
+        tolerate(self.explanation, self.slider)  # slider.value = 42 from code: a message
         super().__init__(
             self.widget,
             html=lambda: f'<div class="lm-pressure-static">{self.explanation.value}</div>',
-            text=lambda: f"Pressure explainer: {self.slider.value}/10, "
-            f"{band(self.slider.value)[0]}",
+            text=self._summary,
         )
 
+    def _summary(self) -> str:
+        if self.slider.value is None:
+            return "Pressure explainer: no pressure chosen"
+        return f"Pressure explainer: {self.slider.value}/10, {band(self.slider.value)[0]}"
+
     def _update(self, change: Any) -> None:
-        self.explanation.value = explain_html(change["new"])
+        # None means no button pressed (set from code): a message, not a crash in band().
+        self.explanation.value = (
+            error_html(NO_PRESSURE) if change["new"] is None else explain_html(change["new"])
+        )
 
 
 def pressure_explainer(value: int = 5) -> PressureExplainer:

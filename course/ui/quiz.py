@@ -19,10 +19,8 @@ Why it is built this way:
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as w
@@ -30,10 +28,9 @@ import ipywidgets as w
 from course.models import Kind, Question, content
 from course.progress import Progress
 from course.quiz import Grade, QuizRun, draw, shuffled
-from course.ui.display import Fallback, error_html, esc, notice_html, show
+from course.ui.display import Fallback, error_html, esc, show, tolerate
+from course.ui.store import DB_ERRORS, problem, take_notice, using
 
-# What a broken progress database can raise: file system, our own checks, SQLite itself.
-DB_ERRORS = (OSError, ValueError, sqlite3.Error)
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 CHECK, RETRY, NEXT, BACK = "Check answer", "Try again", "Next", "Back"
 NO_CHOICE = "Pick an answer first, then press “Check answer”."
@@ -41,21 +38,8 @@ FIRST_TRIES = "Retries are for learning: the score counts each question's first 
 NO_CHOICE_MULTIPLE = "Tick at least one option first, then press “Check answer”."
 
 
-@contextmanager
-def using_progress(given: Progress | None) -> Iterator[Progress]:
-    """The caller's record, or the learner's own opened just for this block.
-
-    Opening per use (instead of holding a connection for the widget's lifetime) means a
-    database that failed once is tried afresh next time, and no idle widget keeps a file open.
-    """
-    if given is not None:
-        yield given
-        return
-    progress = Progress.open()
-    try:
-        yield progress
-    finally:
-        progress.close()
+# Kept for callers of the old names: the store is the one way in (course.ui.store).
+using_progress = using
 
 
 class Checks(w.VBox):
@@ -77,8 +61,17 @@ class Checks(w.VBox):
         return tuple(oid for oid, box in self.boxes.items() if box.value)
 
     @value.setter
-    def value(self, ids: Iterable[str]) -> None:
-        wanted = set(ids)
+    def value(self, ids: Iterable[str] | str | None) -> None:
+        # Set from code, None clears the ticks and one id ticks that option; ids that are
+        # not options (or anything else) tick nothing rather than raise.
+        if ids is None:
+            ids = ()
+        elif isinstance(ids, str):
+            ids = (ids,)
+        try:
+            wanted = set(ids)
+        except TypeError:
+            wanted = set()
         for oid, box in self.boxes.items():
             box.value = oid in wanted
 
@@ -209,16 +202,17 @@ class QuizWidget(Fallback):
         self._bank = bank
         self.run = QuizRun(self.questions, pass_mark=pass_mark or 1.0)
         self._retrying: set[str] = set()
-        self._warned: str | None = None
         self._choices = {q.id: _choice_widget(q, seed) for q in self.questions}
         self.index = 0
         self._build()
+        tolerate(self.status, *self._choices.values())  # .value = "nonsense": a message
         super().__init__(
             self.widget,
             html=lambda: static_html(self.title, self.questions, self.seed),
             text=f"Quiz: {self.title} ({len(self.questions)} questions)",
         )
         self._show()
+        self.status.value = take_notice()  # e.g. review() found the record moved aside
 
     # -- layout -------------------------------------------------------------------------
 
@@ -336,7 +330,7 @@ class QuizWidget(Fallback):
     def _record(self, q: Question, result: Grade) -> str:
         """Store the answer; return the status to show (empty when all is well)."""
         try:
-            with using_progress(self.progress) as progress:
+            with using(self.progress) as progress:
                 progress.record_answer(
                     self.bank_of(q.id),
                     q.id,
@@ -345,16 +339,12 @@ class QuizWidget(Fallback):
                     result.score,
                     session=self.session,
                 )
-                warning = progress.warning
         except DB_ERRORS as exc:
             return error_html(
-                f"Your answer could not be saved ({exc}). The quiz goes on; "
-                "this answer is not in your progress record."
+                problem(exc, "save this answer")
+                + " The quiz goes on; this answer is not in your progress record."
             )
-        if not warning or warning == self._warned:
-            return ""
-        self._warned = warning  # a moved-aside file is news once, not on every answer
-        return notice_html(warning)
+        return take_notice()  # a moved-aside record is news once, not on every answer
 
     def score_text(self) -> str:
         """The running score, or at the end the final one with pass or fail."""

@@ -9,12 +9,15 @@ them from real quiz sittings. Review is practice: it shows a score but no pass o
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date
 
 from course.models import Question, content
 from course.progress import Progress
 from course.ui.display import Static, error_html, notice_html
-from course.ui.quiz import DB_ERRORS, QuizWidget, using_progress
+from course.ui.quiz import QuizWidget
+from course.ui.store import DB_ERRORS, problem, take_notice, using
 
 NOTHING_YET = (
     "Nothing to review yet. Every quiz question you answer comes back here: a wrong answer "
@@ -33,11 +36,11 @@ def review(
     note saying nothing is due and when the next review is."""
     day = date.today() if today is None else today
     try:
-        with using_progress(progress) as p:
+        with using(progress) as p:
             due = p.due_questions(day)
             states = p.review_states()
     except DB_ERRORS as exc:
-        message = f"Your progress record could not be read ({exc}), so there is nothing to review."
+        message = problem(exc, "read your progress record, so there is nothing to review")
         return Static(error_html(message), "Review: the progress record could not be read.")
     banks = {q.id: (b.id, q) for b in content().quizzes for q in b.questions}
     # Ids the course no longer has (a question removed from a bank) are skipped, not errors.
@@ -54,12 +57,18 @@ def review(
             session_prefix="review",
         )
     upcoming = sorted(s.due for s in states if s.due > day and s.question_id in banks)
+    notice = take_notice()  # a record moved aside on opening: say so before "nothing due"
     if not upcoming:
-        return Static(notice_html(NOTHING_YET), NOTHING_YET)
+        return Static(notice + notice_html(NOTHING_YET), _text(notice, NOTHING_YET))
     first = upcoming[0]
     count = upcoming.count(first)
     message = (
         f"Nothing is due for review today. The next review is on {_long_date(first)} "
         f"({count} question{'s' * (count != 1)})."
     )
-    return Static(notice_html(message), message)
+    return Static(notice + notice_html(message), _text(notice, message))
+
+
+def _text(notice: str, message: str) -> str:
+    """The plain-text form: the warning (if any) first, as the HTML shows it."""
+    return f"{html.unescape(re.sub(r'<[^>]+>', ' ', notice)).strip()}\n{message}".strip()

@@ -20,8 +20,8 @@ import ipywidgets as w
 
 from course.models import content
 from course.routine import Routine, RoutineStep, clock
-from course.ui.builder import open_progress
 from course.ui.display import LABEL, Fallback, esc, html_list, notice_html, show_error
+from course.ui.store import open_progress, problem, take_notice
 
 DEFAULT_PRESSURE = 5
 MAX_RECORDED_SECONDS = 24 * 3600
@@ -119,6 +119,7 @@ class PracticeTimer(Fallback):
             for b in (self.play_button, self.pause_button, self.next_button, self.back_button):
                 b.disabled = True
         self.render()
+        self.status.value = take_notice() + self.status.value  # a record moved aside on opening
 
     # -- the clock ----------------------------------------------------------------------------
 
@@ -201,9 +202,9 @@ class PracticeTimer(Fallback):
                 self.recorded = progress.record_practice(
                     self.routine_id, seconds, len(self.routine.steps))
         except (OSError, ValueError, sqlite3.Error) as exc:
-            show_error(self.status, f"Done, but the session could not be recorded: {exc}")
+            show_error(self.status, "Done. " + problem(exc, "record this practice session"))
             return
-        self.status.value = notice_html(
+        self.status.value = take_notice() + notice_html(
             f"You practised for {clock(seconds)}. Notice how your legs feel now.", title="Done."
         )
 
