@@ -57,7 +57,7 @@ WRONG: dict[str, dict[str, list[dict[str, str]]]] = {
              '"Fay": "lighter", "Gus": "stop"}'},  # a fever only calls for care
         ],
     },
-    "02_sort_claims_by_evidence": {
+    "02_read_the_evidence_table": {
         "check_task1_best": [
             {"task1_best": 'best = ["Less stress"]'},
             {"task1_best": 'best = ["Less stress", "Muscle recovery after exercise", '
