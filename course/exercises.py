@@ -4,7 +4,8 @@ Two jobs live here because they share one convention, nbgrader's:
 
 * :func:`check` is what the check cells of a practice notebook call. A learner who is not a
   programmer learns nothing from a bare ``AssertionError``; the check prints what was right, or
-  fails with a hint that says what to look at again.
+  fails with a hint that says what to look at again. :func:`decision` gives check cells the
+  safety check's verdict in the words the notebooks teach, so no answer key is typed twice.
 * :func:`generate` turns ``solutions/*.ipynb`` (the single source, stored executed) into
   ``exercises/*.ipynb``: every region between ``### BEGIN SOLUTION`` and ``### END SOLUTION``
   in a cell carrying nbgrader solution metadata becomes ``raise NotImplementedError("<hint>")``,
@@ -32,7 +33,10 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from course.safety import Profile
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -59,6 +63,26 @@ def check(condition: object, ok: str, hint: str) -> None:
     if not condition:
         raise AssertionError(f"Not yet. {hint}")
     print(f"✓ {ok}")
+
+
+def decision(profile: Profile) -> str:
+    """What the safety check does with a profile, in the practice notebooks' four words.
+
+    ``"stop"`` (no massage at all), ``"keep out"`` (an area stays out of every routine),
+    ``"lighter"`` (pressure capped, advice first) or ``"go ahead"``; the strongest effect wins.
+    A check cell compares a learner's sorting with this instead of a typed answer key, so the
+    key follows the screening rules in ``contraindications.yaml`` whenever they change.
+    """
+    from course.safety import screen
+
+    result = screen(profile)
+    if result.stopped:
+        return "stop"
+    if result.kept_out:
+        return "keep out"
+    if result.cautions:
+        return "lighter"
+    return "go ahead"
 
 
 # --- generating exercises from solutions -------------------------------------------------

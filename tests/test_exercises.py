@@ -17,6 +17,7 @@ import pytest
 
 from course import exercises as ex
 from course.__main__ import main as cli
+from course.safety import Profile
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
@@ -92,6 +93,27 @@ def test_check_fails_with_the_hint_when_wrong(capsys):
     with pytest.raises(AssertionError, match=r"^Not yet\. Count again\.$"):
         ex.check([], "never shown", "Count again.")
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    ("profile", "expected"),
+    [
+        (Profile(), "go ahead"),
+        (Profile.of("fever"), "stop"),
+        (Profile.of("varicose_veins", varicose_veins=["calf"]), "keep out"),
+        (Profile.of("bleeding_risk"), "lighter"),
+        # the strongest effect wins, whatever the order of the answers
+        (Profile.of("bleeding_risk", "fever"), "stop"),
+        (Profile.of("bleeding_risk", "varicose_veins", varicose_veins=["calf"]), "keep out"),
+    ],
+)
+def test_decision_names_what_the_safety_check_does(profile, expected):
+    assert ex.decision(profile) == expected
+
+
+def test_decision_of_an_unknown_answer_is_the_screening_error():
+    with pytest.raises(ValueError, match="Unknown screening answer: flu"):
+        ex.decision(Profile.of("flu"))
 
 
 # --- stripping solution regions ----------------------------------------------------------
@@ -228,7 +250,8 @@ def test_solution_and_check_cells_carry_nbgrader_metadata(path):
         if ex.BEGIN in cell.source:
             assert meta.get("solution") is True, f"{path.name}: region outside a solution cell"
             assert SOLUTION_KEYS <= meta.keys()
-            assert meta["grade"] is False and meta["locked"] is False
+            # nbgrader rejects a written (markdown) answer that is not graded by hand
+            assert meta["grade"] is (cell.cell_type == "markdown") and meta["locked"] is False
             assert meta["schema_version"] == 3 and meta["task"] is False
             solutions += 1
         if cell.cell_type == "code" and "check(" in cell.source and ex.BEGIN not in cell.source:
@@ -240,6 +263,19 @@ def test_solution_and_check_cells_carry_nbgrader_metadata(path):
             grade_ids.append(meta["grade_id"])
     assert solutions >= 3 and checks >= 3
     assert len(grade_ids) == len(set(grade_ids)), f"{path.name}: grade_id used twice"
+
+
+@pytest.mark.parametrize("path", SOLUTION_PATHS, ids=lambda p: p.stem)
+def test_written_answers_are_graded_by_hand_with_a_rubric(path):
+    """nbgrader needs points on a written answer; the grader needs a rubric to give them by.
+    The rubric sits inside the solution region, so the exercise never shows it."""
+    for cell in read(path).cells:
+        meta = nbgrader(cell)
+        if cell.cell_type == "markdown" and meta.get("solution"):
+            assert meta["grade"] is True and meta["points"] > 0, meta["grade_id"]
+            region = cell.source.split(ex.BEGIN, 1)[1].split(ex.END, 1)[0]
+            assert f"Rubric ({meta['points']} points" in region, meta["grade_id"]
+            assert region.count("\n- ") >= 2, f"{meta['grade_id']}: rubric without criteria"
 
 
 @pytest.mark.parametrize("path", SOLUTION_PATHS, ids=lambda p: p.stem)
@@ -293,8 +329,8 @@ def test_generation_replaces_every_region_and_keeps_the_checks(path):
                 assert ex.MARKDOWN_STUB in after.source
         else:
             assert after.source == before.source
-        if nbgrader(before).get("grade"):
-            assert nbgrader(after) == nbgrader(before)
+        assert nbgrader(after) == nbgrader(before)
+        if ex._is_check(before):
             assert tagged(after), "a check cell that follows a stub must be allowed to fail"
             assert after.metadata["editable"] is False and after.metadata["deletable"] is False
         if after.cell_type == "code":
