@@ -442,16 +442,22 @@ def key_points(lesson_id: str, *, data: Content | None = None) -> KeyPoints:
     return KeyPoints(lesson.id, blocks, static)
 
 
-def level_badge(level: Any) -> Inline:
-    """The evidence level as text plus a three-dot scale (the dots are decoration)."""
-    return ("badge", f"Evidence: {level.label} {LEVEL_MARKS[level.rank]}")
+def level_badge(level: Any, text: str | None = None) -> Inline:
+    """The evidence level as text plus a three-dot scale (the dots are decoration).
+
+    ``text`` replaces the bare label when the level depends on who was studied, e.g.
+    "limited (self) / moderate (therapist)" (``Benefit.level_text``); the dots then show the
+    first, qualified level, the one that applies to self-massage in healthy people.
+    """
+    return ("badge", f"Evidence: {text or level.label} {LEVEL_MARKS[level.rank]}")
 
 
 def benefit(benefit_id: str, *, data: Content | None = None) -> View:
     """A claimed benefit: the claim, the idea in plain words, the evidence and its level."""
     c = _c(data)
     b = _get(c.benefit, benefit_id, "benefit")
-    level_line: list[Inline] = [level_badge(b.level)]
+    shown = b.scoped[0].level if b.scoped else b.level
+    level_line: list[Inline] = [level_badge(shown, b.level_text)]
     if b.level_note:
         level_line += [t(" "), t(b.level_note)]
     pairs: list[tuple[str, Line]] = [

@@ -123,14 +123,23 @@ def test_benefit_shows_claim_explanation_evidence_level_myth_and_sources(c: Cont
             assert esc(text) in page
         if b.corrects:
             assert "Popular claim corrected" in page and esc(b.corrects) in page
-        assert f"Evidence: {b.level.label}" in page
-        assert f"Evidence: {b.level.label}" in view.text
+        assert f"Evidence: {esc(b.level_text)}" in page
+        assert f"Evidence: {b.level_text}" in view.text
         for sid in b.sources:
             src = c.source[sid]
             entry = re.search(rf"<li>\[{sid[1:]}\] <cite>[^<]*</cite>(<em>[^<]*</em>)?</li>", page)
             assert entry, (b.id, sid)
             assert esc(src.citation) in entry.group(0)
             assert ("weak source" in entry.group(0)) == src.weak, (b.id, sid)
+
+
+def test_benefit_badge_leads_with_the_self_massage_level(c: Content) -> None:
+    """Content review §3 item 11 / §4.1: for a self-massage course the badge names the
+    qualified level first, with the dots of that level."""
+    page = L.benefit("stress").html
+    assert "Evidence: limited (self) / moderate (therapist) ●○○" in page
+    page = L.benefit("lymphatic").html
+    assert "Evidence: not supported (healthy) / limited (lymphoedema) ○○○" in page
 
 
 def test_benefit_badge_says_the_level_in_words_not_colour_only(c: Content) -> None:
