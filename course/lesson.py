@@ -36,7 +36,12 @@ EFFECT_LABELS: dict[Effect, tuple[str, str]] = {
 }
 
 URGENCY_LABELS: dict[Urgency, str] = {
-    Urgency.EMERGENCY: "Emergency: call the emergency services now",
+    # NHS wording for a suspected lung clot (sources.yaml s67): name the numbers, and say
+    # not to drive, which people in pain often try (content review §3 item 27).
+    Urgency.EMERGENCY: (
+        "Emergency: call an ambulance now (999 in the UK, 112 in the EU, 911 in the US); "
+        "do not drive yourself"
+    ),
     Urgency.SAME_DAY: "Same day: get a medical assessment today",
     Urgency.SEE_CLINICIAN: "See a clinician before any massage",
     Urgency.NONE: "Not urgent in itself",

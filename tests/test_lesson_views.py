@@ -216,7 +216,10 @@ def test_red_flags_box_is_an_alert_with_clot_signs_and_urgency(c: Content) -> No
     assert lung.urgency is Urgency.EMERGENCY and dvt.urgency is Urgency.SAME_DAY
     for flag in dvt.red_flags + lung.red_flags:
         assert f"<li>{esc(flag)}</li>" in page
-    assert f"Emergency: call the emergency services now: {esc(lung.name)}" in page
+    assert (
+        "Emergency: call an ambulance now (999 in the UK, 112 in the EU, 911 in the US); "
+        f"do not drive yourself: {esc(lung.name)}"
+    ) in page
     assert esc(lung.instead) in page and esc(dvt.instead) in page
     # Emergency first: the most urgent advice is read first.
     assert page.index(esc(lung.name)) < page.index(esc(dvt.name))
