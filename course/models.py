@@ -130,8 +130,12 @@ class Source(Strict):
     @property
     def citation(self) -> str:
         """One line a reader can follow up: who (year). Title. Venue. Identifiers. Kind."""
-        when = str(self.year) if self.year is not None else ("n.d." if self.undated else "")
-        parts = [f"{self.who} ({when})." if self.who or when else ""]
+        if self.year is not None:
+            when = str(self.year)
+        else:
+            when = "year not verified" if "year" in self.unverified else "n.d."
+        who = self.who or ("Authors not verified" if "authors" in self.unverified else "")
+        parts = [f"{who} ({when})." if who else f"({when})."]
         if self.title:
             parts.append(self.title.rstrip(".") + ".")
         if self.venue:

@@ -132,6 +132,9 @@ def test_citation_reads_who_year_title_venue_identifiers_kind():
         "https://bjsm.bmj.com/content/38/3/349 [trial]"
     )
     assert c.source["s66"].citation.startswith("NHS (n.d.). Deep vein thrombosis (DVT).")
+    # A gap is said, not hidden behind empty brackets.
+    assert c.source["s6"].citation.startswith("Authors not verified (2010). Venous")
+    assert c.source["s69"].citation.startswith("Mulligan A (year not verified). [Article")
 
 
 def test_check_prints_source_counts_and_fails_on_a_bad_source(content_dir, capsys):
