@@ -35,6 +35,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         for line in problems:
             print(f"  {line}", file=sys.stderr)
         return 1
+    from course.sources import lint_sources, source_quality
+
+    source_problems, source_warnings = lint_sources(c)
+    if source_problems:
+        print(f"Source lint failed: {len(source_problems)} problem(s)", file=sys.stderr)
+        for line in source_problems:
+            print(f"  {line}", file=sys.stderr)
+        return 1
     counts = {
         "benefits": len(c.benefits),
         "techniques": len(c.techniques),
@@ -48,6 +56,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         "sources": len(c.sources),
     }
     print("Content OK: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    for line in source_quality(c.sources).lines():
+        print(line)
+    for line in source_warnings:
+        print(f"  warning: {line}")
     return 0
 
 

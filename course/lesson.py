@@ -36,7 +36,12 @@ EFFECT_LABELS: dict[Effect, tuple[str, str]] = {
 }
 
 URGENCY_LABELS: dict[Urgency, str] = {
-    Urgency.EMERGENCY: "Emergency: call the emergency services now",
+    # NHS wording for a suspected lung clot (sources.yaml s67): name the numbers, and say
+    # not to drive, which people in pain often try (content review §3 item 27).
+    Urgency.EMERGENCY: (
+        "Emergency: call an ambulance now (999 in the UK, 112 in the EU, 911 in the US); "
+        "do not drive yourself"
+    ),
     Urgency.SAME_DAY: "Same day: get a medical assessment today",
     Urgency.SEE_CLINICIAN: "See a clinician before any massage",
     Urgency.NONE: "Not urgent in itself",
@@ -448,16 +453,22 @@ def key_points(lesson_id: str, *, data: Content | None = None) -> KeyPoints:
     return KeyPoints(lesson.id, blocks, static)
 
 
-def level_badge(level: Any) -> Inline:
-    """The evidence level as text plus a three-dot scale (the dots are decoration)."""
-    return ("badge", f"Evidence: {level.label} {LEVEL_MARKS[level.rank]}")
+def level_badge(level: Any, text: str | None = None) -> Inline:
+    """The evidence level as text plus a three-dot scale (the dots are decoration).
+
+    ``text`` replaces the bare label when the level depends on who was studied, e.g.
+    "limited (self) / moderate (therapist)" (``Benefit.level_text``); the dots then show the
+    first, qualified level, the one that applies to self-massage in healthy people.
+    """
+    return ("badge", f"Evidence: {text or level.label} {LEVEL_MARKS[level.rank]}")
 
 
 def benefit(benefit_id: str, *, data: Content | None = None) -> View:
     """A claimed benefit: the claim, the idea in plain words, the evidence and its level."""
     c = _c(data)
     b = _get(c.benefit, benefit_id, "benefit")
-    level_line: list[Inline] = [level_badge(b.level)]
+    shown = b.scoped[0].level if b.scoped else b.level
+    level_line: list[Inline] = [level_badge(shown, b.level_text)]
     if b.level_note:
         level_line += [t(" "), t(b.level_note)]
     pairs: list[tuple[str, Line]] = [

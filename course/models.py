@@ -38,12 +38,113 @@ class Strict(BaseModel):
 # --- sources -----------------------------------------------------------------------------
 
 
+class SourceKind(StrEnum):
+    """What kind of document a source is: a learner weighs a trial and a clinic blog differently,
+    so the course says which it is (and counts them in ``python -m course check``)."""
+
+    SYSTEMATIC_REVIEW = "systematic_review"  # systematic review or meta-analysis
+    NARRATIVE_REVIEW = "narrative_review"
+    TRIAL = "trial"  # randomised or controlled trial, crossover study
+    OBSERVATIONAL = "observational"  # survey, cohort, cross-sectional study
+    LAB_STUDY = "lab_study"  # physiology, animal or modelling study
+    CASE_REPORT = "case_report"
+    GUIDELINE = "guideline"  # guidance or patient information of a health service or agency
+    COMMENTARY = "commentary"  # a science writer's or critic's review of studies
+    PRACTITIONER_PAGE = "practitioner_page"  # a clinic's or therapist's own page or blog
+    CONSUMER_PAGE = "consumer_page"  # health website, secondary copy, news summary
+    FORUM = "forum"
+    POPULAR_ARTICLE = "popular_article"  # the magazine article the course corrects
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+# Kinds that are weak by nature: a source of one of these kinds must carry ``weak: true``.
+WEAK_KINDS = frozenset(
+    {
+        SourceKind.PRACTITIONER_PAGE,
+        SourceKind.CONSUMER_PAGE,
+        SourceKind.FORUM,
+        SourceKind.POPULAR_ARTICLE,
+    }
+)
+
+
 class Source(Strict):
-    """One reference from ``../shared/content-facts.md``; ``weak`` marks blogs and copies."""
+    """One reference, as structured data a reader can follow up.
+
+    ``authors`` (or ``organisation`` for a page with no named author), ``year`` and ``title``
+    are what :func:`course.sources.lint_sources` insists on; ``doi``, ``pmid``, ``pmcid`` and
+    ``url`` are the identifiers a reader types into a search box. ``weak`` marks blogs, forums,
+    consumer pages and copies: a claim resting on weak sources only must say "practitioners
+    advise". ``undated`` is an explicit "n.d." for a living web page whose date could not be
+    checked; ``unverified`` names fields that could not be checked offline (shown, counted).
+
+    The schema leaves the fields optional so that a draft source still loads and the lint can
+    name every gap at once; a bare ``citation`` string (older content, quick tests) is read as
+    the title.
+    """
 
     id: Id
-    citation: Text
+    authors: list[Text] = Field(default_factory=list)
+    organisation: str = ""
+    year: int | None = Field(default=None, ge=1800, le=2100)
+    undated: bool = False
+    title: str = ""
+    venue: str = ""
+    doi: str = Field(default="", pattern=r"^(10\.\d{4,9}/\S+)?$")
+    pmid: str = Field(default="", pattern=r"^(\d{1,9})?$")
+    pmcid: str = Field(default="", pattern=r"^(PMC\d+)?$")
+    url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+    kind: SourceKind | None = None
     weak: bool = False
+    unverified: list[Literal["authors", "year", "title", "venue", "url"]] = Field(
+        default_factory=list
+    )
+    note: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_citation(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "citation" in data:
+            data = dict(data)
+            citation = data.pop("citation")
+            data.setdefault("title", citation)
+        return data
+
+    @property
+    def identifiers(self) -> list[tuple[str, str]]:
+        """``[("DOI", "10.1136/..."), ("PMID", "123")]``: every identifier given, in order."""
+        pairs = [("DOI", self.doi), ("PMID", self.pmid), ("PMCID", self.pmcid), ("URL", self.url)]
+        return [(name, value) for name, value in pairs if value]
+
+    @property
+    def who(self) -> str:
+        """Authors in Vancouver style (six, then "et al."), else the organisation."""
+        if self.authors:
+            names = self.authors[:6] + (["et al."] if len(self.authors) > 6 else [])
+            return ", ".join(names)
+        return self.organisation
+
+    @property
+    def citation(self) -> str:
+        """One line a reader can follow up: who (year). Title. Venue. Identifiers. Kind."""
+        if self.year is not None:
+            when = str(self.year)
+        else:
+            when = "year not verified" if "year" in self.unverified else "n.d."
+        who = self.who or ("Authors not verified" if "authors" in self.unverified else "")
+        parts = [f"{who} ({when})." if who else f"({when})."]
+        if self.title:
+            parts.append(self.title.rstrip(".") + ".")
+        if self.venue:
+            parts.append(self.venue.rstrip(".") + ".")
+        parts += [f"{name.lower() if name == 'DOI' else name}: {value}"
+                  if name != "URL" else value for name, value in self.identifiers]
+        if self.kind is not None:
+            parts.append(f"[{self.kind.label}]")
+        return " ".join(p for p in parts if p)
 
 
 # --- areas of the leg --------------------------------------------------------------------
@@ -225,8 +326,24 @@ class Level(StrEnum):
         return [Level.NOT_SUPPORTED, Level.LIMITED, Level.MODERATE, Level.STRONG].index(self)
 
 
+class ScopedLevel(Strict):
+    """The evidence level for one group or setting, e.g. ``limited`` for ``self`` massage.
+
+    ``scope`` is the short qualifier the evidence chart prints in brackets: "limited (self)".
+    """
+
+    scope: Annotated[str, Field(min_length=1, max_length=20)]
+    level: Level
+
+
 class Benefit(Strict):
-    """A claimed benefit of leg massage, with what the evidence actually says."""
+    """A claimed benefit of leg massage, with what the evidence actually says.
+
+    ``level`` is the best evidence found for the claim. When it holds only for some people or
+    some kind of massage (therapist massage, lymphoedema), ``scoped`` lists the level for each,
+    the one that applies to this course's learners first, so the chart never shows the best
+    case without its qualifier.
+    """
 
     id: Id
     name: Text
@@ -235,8 +352,30 @@ class Benefit(Strict):
     evidence: Text
     level: Level
     level_note: str = ""
+    scoped: list[ScopedLevel] = Field(default_factory=list)
     corrects: str = ""
     sources: list[Id] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _level_is_the_best_scoped_level(self) -> Benefit:
+        if self.scoped:
+            best = max(self.scoped, key=lambda s: s.level.rank).level
+            if best is not self.level:
+                raise ValueError(
+                    f"level ({self.level.value}) must be the best of the scoped levels "
+                    f"({best.value})"
+                )
+            scopes = [s.scope for s in self.scoped]
+            if len(scopes) != len(set(scopes)):
+                raise ValueError(f"scoped: a scope repeats: {scopes}")
+        return self
+
+    @property
+    def level_text(self) -> str:
+        """``"limited (self) / moderate (therapist)"``, or the plain level label."""
+        if not self.scoped:
+            return self.level.label
+        return " / ".join(f"{s.level.label} ({s.scope})" for s in self.scoped)
 
 
 class Note(Strict):

@@ -311,8 +311,10 @@ def timeline(routine: Routine) -> Figure:
 
 
 def evidence_alt(highlight: str | None = None) -> str:
+    """The chart in words, with the same qualifiers: "Less stress: limited (self) / moderate
+    (therapist)"."""
     c = content()
-    parts = [f"{b.name}: {b.level.label}" for b in c.benefits]
+    parts = [f"{b.name}: {b.level_text}" for b in c.benefits]
     marked = f" Highlighted: {c.benefit[highlight].name}." if highlight else ""
     return "How strong the evidence is for each claimed benefit of leg massage. " + (
         "; ".join(parts) + "." + marked
@@ -320,7 +322,14 @@ def evidence_alt(highlight: str | None = None) -> str:
 
 
 def evidence_chart(highlight: str | None = None) -> Figure:
-    """The seven benefits on the evidence scale (not supported .. strong), one row each."""
+    """The seven benefits on the evidence scale (not supported .. strong), one row each.
+
+    A benefit whose level depends on who or what was studied (``Benefit.scoped``) is drawn
+    as a solid bar up to the level for the group listed first (self-massage, healthy people)
+    and a dotted extension to the better level of the other group, with an open marker there;
+    its label names both, "limited (self) / moderate (therapist)", so the best case never
+    stands without its qualifier.
+    """
     from matplotlib.ticker import FixedLocator
 
     from course.models import Level
@@ -329,18 +338,25 @@ def evidence_chart(highlight: str | None = None) -> Figure:
     if highlight is not None and highlight not in c.benefit:
         raise ValueError(f"Unknown benefit '{highlight}': choose one of {', '.join(c.benefit)}")
     fig = _new_figure(EVIDENCE_SIZE, DPI, evidence_alt(highlight))
-    ax = fig.add_axes((0.33, 0.14, 0.62, 0.74))
+    ax = fig.add_axes((0.28, 0.14, 0.70, 0.74))
     benefits = list(c.benefits)
     n = len(benefits)
     for i, b in enumerate(benefits):
         y = n - 1 - i
         on = b.id == highlight
         colour = "#D55E00" if on else ("#0072B2" if highlight is None else "#9BB7CF")
-        ax.plot([0, b.level.rank], [y, y], color=colour, linewidth=6 if on else 4,
+        first = b.scoped[0].level.rank if b.scoped else b.level.rank
+        ax.plot([0, first], [y, y], color=colour, linewidth=6 if on else 4,
                 solid_capstyle="butt")
-        ax.plot([b.level.rank], [y], marker="o", markersize=10 if on else 7, color=colour,
+        ax.plot([first], [y], marker="o", markersize=10 if on else 7, color=colour,
                 markeredgecolor="black")
-        ax.text(b.level.rank + 0.12, y, b.level.label, va="center", fontsize=8,
+        for scoped in b.scoped[1:]:
+            rank = scoped.level.rank
+            ax.plot([first, rank], [y, y], color=colour, linewidth=2, linestyle=":")
+            ax.plot([rank], [y], marker="o", markersize=10 if on else 7,
+                    markerfacecolor="white", markeredgecolor=colour, markeredgewidth=2)
+        right = max([first] + [s.level.rank for s in b.scoped])
+        ax.text(right + 0.12, y, b.level_text, va="center", fontsize=7.5,
                 fontweight="bold" if on else "normal")
     ax.set_yticks(range(n), [b.name for b in reversed(benefits)], fontsize=8)
     for label, b in zip(ax.get_yticklabels(), reversed(benefits), strict=True):
@@ -349,13 +365,14 @@ def evidence_chart(highlight: str | None = None) -> Figure:
     levels = sorted(Level, key=lambda lv: lv.rank)
     ax.xaxis.set_major_locator(FixedLocator([lv.rank for lv in levels]))
     ax.set_xticklabels([lv.label for lv in levels], fontsize=8)
-    ax.set_xlim(-0.3, 3.9)
+    ax.set_xlim(-0.3, 4.7)  # room right of "strong" for the qualified labels
     ax.set_ylim(-0.7, n - 0.3)
     ax.grid(axis="x", color="#DDDDDD")
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.set_title("What the evidence says", fontsize=10)
+    ax.set_title("What the evidence says (open dot: holds only for the group named second)",
+                 fontsize=9)
     return fig
 
 

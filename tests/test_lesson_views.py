@@ -123,14 +123,23 @@ def test_benefit_shows_claim_explanation_evidence_level_myth_and_sources(c: Cont
             assert esc(text) in page
         if b.corrects:
             assert "Popular claim corrected" in page and esc(b.corrects) in page
-        assert f"Evidence: {b.level.label}" in page
-        assert f"Evidence: {b.level.label}" in view.text
+        assert f"Evidence: {esc(b.level_text)}" in page
+        assert f"Evidence: {b.level_text}" in view.text
         for sid in b.sources:
             src = c.source[sid]
             entry = re.search(rf"<li>\[{sid[1:]}\] <cite>[^<]*</cite>(<em>[^<]*</em>)?</li>", page)
             assert entry, (b.id, sid)
             assert esc(src.citation) in entry.group(0)
             assert ("weak source" in entry.group(0)) == src.weak, (b.id, sid)
+
+
+def test_benefit_badge_leads_with_the_self_massage_level(c: Content) -> None:
+    """Content review §3 item 11 / §4.1: for a self-massage course the badge names the
+    qualified level first, with the dots of that level."""
+    page = L.benefit("stress").html
+    assert "Evidence: limited (self) / moderate (therapist) ●○○" in page
+    page = L.benefit("lymphatic").html
+    assert "Evidence: not supported (healthy) / limited (lymphoedema) ○○○" in page
 
 
 def test_benefit_badge_says_the_level_in_words_not_colour_only(c: Content) -> None:
@@ -207,11 +216,14 @@ def test_red_flags_box_is_an_alert_with_clot_signs_and_urgency(c: Content) -> No
     assert lung.urgency is Urgency.EMERGENCY and dvt.urgency is Urgency.SAME_DAY
     for flag in dvt.red_flags + lung.red_flags:
         assert f"<li>{esc(flag)}</li>" in page
-    assert f"Emergency: call the emergency services now: {esc(lung.name)}" in page
+    assert (
+        "Emergency: call an ambulance now (999 in the UK, 112 in the EU, 911 in the US); "
+        f"do not drive yourself: {esc(lung.name)}"
+    ) in page
     assert esc(lung.instead) in page and esc(dvt.instead) in page
     # Emergency first: the most urgent advice is read first.
     assert page.index(esc(lung.name)) < page.index(esc(dvt.name))
-    assert "About half of clots in the leg cause no symptoms" in page
+    assert "clots in the leg cause no symptoms at all" in page
     assert "previous clot" in page and "[3]" in page
     assert "Warning signs" in view.text
 

@@ -132,10 +132,48 @@ def test_evidence_chart_ranks_labels_and_highlight():
     bold = [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]
     assert bold == [c.benefit["circulation"].name]
     markers = [line for line in ax.lines if line.get_marker() == "o"]
-    assert sorted(m.get_xdata()[0] for m in markers) == sorted(b.level.rank for b in c.benefits)
+    expected = [s.level.rank for b in c.benefits for s in b.scoped] + [
+        b.level.rank for b in c.benefits if not b.scoped]
+    assert sorted(m.get_xdata()[0] for m in markers) == sorted(expected)
     assert "Highlighted: Better blood circulation." in plots.alt_text(fig)
     with pytest.raises(ValueError):
         plots.evidence_chart("slimming")
+
+
+def test_evidence_chart_keeps_the_self_massage_and_healthy_qualifiers():
+    """Content review §3 item 11: the chart must not show therapist or lymphoedema evidence
+    as if it applied to self-massage in healthy people."""
+    fig = plots.evidence_chart()
+    ax = fig.axes[0]
+    labels = {t.get_text() for t in ax.texts}
+    assert "limited (self) / moderate (therapist)" in labels
+    assert "not supported (healthy) / limited (lymphoedema)" in labels
+    assert "moderate" in labels and "limited" in labels  # unqualified rows stay plain
+    alt = plots.alt_text(fig)
+    assert "Less stress: limited (self) / moderate (therapist);" in alt
+    assert "Lymphatic drainage: not supported (healthy) / limited (lymphoedema);" in alt
+    # The solid bar stops at the qualified level (self / healthy); only a dotted line and an
+    # open marker reach the better level.
+    rows = {b.name: len(c_.benefits) - 1 - i for c_ in [content()]
+            for i, b in enumerate(c_.benefits)}
+    for name, solid_end, open_at in (("Less stress", 1, 2), ("Lymphatic drainage", 0, 1)):
+        y = rows[name]
+        solid = [ln for ln in ax.lines if ln.get_linestyle() == "-" and ln.get_marker() in
+                 ("None", None, "") and list(ln.get_ydata()) == [y, y]]
+        assert [list(ln.get_xdata()) for ln in solid] == [[0, solid_end]]
+        hollow = [ln for ln in ax.lines if ln.get_marker() == "o"
+                  and ln.get_markerfacecolor() == "white" and ln.get_ydata()[0] == y]
+        assert [ln.get_xdata()[0] for ln in hollow] == [open_at]
+
+
+def test_a_scoped_level_must_agree_with_the_headline_level():
+    from pydantic import ValidationError
+
+    from course.models import Benefit
+
+    base = content().benefit["stress"].model_dump()
+    with pytest.raises(ValidationError, match="must be the best of the scoped levels"):
+        Benefit.model_validate({**base, "level": "strong"})
 
 
 def test_score_history_lines_and_pass_mark():
