@@ -122,6 +122,14 @@ def run_learner(hub: Hub, name: str, cells: list[str]) -> tuple[float, float, Ke
     return (first[0] if first else end) - start, end - start, kernel
 
 
+def attempt(hub: Hub, name: str, cells: list[str]) -> tuple[float, float, Kernel] | str:
+    """:func:`run_learner`, with any failure turned into one line (the others carry on)."""
+    try:
+        return run_learner(hub, name, cells)
+    except Exception as exc:  # noqa: BLE001 - a websocket timeout, a refused request...
+        return f"{type(exc).__name__}: {str(exc)[:200]}"
+
+
 def measure(n: int, cells: list[str]) -> ClassRun:
     names = [f"learner{i:02d}" for i in range(1, n + 1)]
     with tempfile.TemporaryDirectory(prefix="class-size-") as tmp, running_hub(
@@ -142,7 +150,11 @@ def measure(n: int, cells: list[str]) -> ClassRun:
         cpu_before = sum(cpu_seconds(p) for p in everything)
         t0 = time.monotonic()
         with ThreadPoolExecutor(n) as pool:
-            results = list(pool.map(lambda nm: run_learner(hub, nm, cells), names))
+            outcomes = list(pool.map(lambda nm: attempt(hub, nm, cells), names))
+        failed = [f"{nm}: {o}" for nm, o in zip(names, outcomes, strict=True) if isinstance(o, str)]
+        if failed:  # a class where some learners got nothing is a result, not a benchmark
+            raise HubError(f"{len(failed)} of {n} learners could not finish: " + "; ".join(failed))
+        results = [o for o in outcomes if not isinstance(o, str)]
         wall = time.monotonic() - t0
         learner_pids = {name: tree(pid) for name, pid in hub.server_pids.items()}
         everything = (set(tree(me)) - {me}) | {p for pids in learner_pids.values() for p in pids}
