@@ -40,6 +40,8 @@ _EXPORTS: dict[str, str] = {
     "red_flags": "course.lesson",
     "faq": "course.lesson",
     "lessons_table": "course.lesson",
+    # drawn pictures: the leg, every technique step, their motion
+    "leg": "course.ui.pictures",
 }
 
 __all__ = sorted(_EXPORTS)
