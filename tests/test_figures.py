@@ -139,3 +139,135 @@ def test_ui_leg_displays_img_with_alt_text():
     bundle = out._repr_mimebundle_()
     assert bundle["text/plain"].startswith("The right leg seen from the front")
     assert bundle["text/html"].startswith('<img class="lm-figure" alt="The right leg')
+
+
+# --- step pictures ---------------------------------------------------------------------------
+
+
+def all_steps():
+    return [(t.id, s.id) for t in content().techniques for s in t.steps]
+
+
+def test_every_step_of_every_technique_has_a_drawing():
+    d = data.drawing()
+    missing = [f"{t}.{s}" for t, s in all_steps() if s not in d.steps.get(t, {})]
+    assert missing == []
+
+
+def test_check_names_a_step_without_a_drawing():
+    d = data.drawing()
+    steps = {t: dict(v) for t, v in d.steps.items()}
+    del steps["thumb"]["arch"]
+    assert "step 'thumb.arch' has no drawing" in data.check(d.model_copy(
+        update={"steps": steps}))
+
+
+@pytest.mark.parametrize(("technique", "step"), all_steps())
+def test_each_step_picture_draws_what_its_data_says(technique, step):
+    from matplotlib.patches import Circle, FancyArrowPatch
+
+    from course.figures import steps
+
+    sd = data.drawing().steps[technique][step]
+    fig = steps.step_figure(technique, step)
+    leg_ax, pos_ax, gauge = fig.axes
+    arrows = [p for p in leg_ax.patches if isinstance(p, FancyArrowPatch)]
+    joins = max(len(sd.holds) - 1, 0)
+    assert len(arrows) == len(sd.arrows) + joins
+    numbers = [t for t in words(leg_ax) if t.isdigit()]
+    assert numbers == [str(i) for i in range(1, len(sd.holds) + 1)]
+    balls = [p for p in leg_ax.patches if isinstance(p, Circle)]
+    assert len(balls) == len(sd.holds) + sum(m.kind == "ball" for m in sd.marks)
+    assert pos_ax.lines or pos_ax.patches  # the body-position pictogram
+    p = steps.default_pressure(technique, step)
+    assert f"{p}/10" in words(gauge)
+    alt = plots.alt_text(fig)
+    assert " ".join(sd.describe.split()) in alt
+    assert f"Pressure {p} of 10" in alt
+    assert data.drawing().positions[sd.position].name in alt
+
+
+def test_calf_holds_are_numbered_down_from_a_hands_width_below_the_crease():
+    from course.figures import steps
+
+    knee = data.drawing().knee
+    sd = data.drawing().steps["tennis_ball"]["calf_holds"]
+    ys = [y for _x, y in sd.holds]
+    assert ys == sorted(ys, reverse=True)  # 1, 2, 3 ... towards the ankle
+    assert ys[0] + steps.BALL_RADIUS <= knee.crease - knee.hand_width
+    assert sd.margin == "below"
+    ham = data.drawing().steps["tennis_ball"]["hamstring_holds"]
+    ys = [y for _x, y in ham.holds]
+    assert ys == sorted(ys, reverse=True)  # from the hip towards the knee
+    assert ys[-1] - steps.BALL_RADIUS >= knee.crease + knee.hand_width
+
+
+def test_pressure_is_a_shade_that_darkens_with_the_number():
+    from matplotlib.colors import to_rgb
+
+    from course.figures import steps
+
+    light = [sum(to_rgb(pal.pressure_shade(v))) for v in range(11)]
+    assert light == sorted(light, reverse=True) and light[0] == 3.0
+    fig = steps.step_figure("thumb", "toes", pressure=6)
+    cells = [p for p in fig.axes[2].patches if p.get_width() == 1]
+    assert len(cells) == 11
+    assert "6/10" in words(fig.axes[2])
+    with pytest.raises(ValueError, match="0 to 10"):
+        steps.step_figure("thumb", "toes", pressure=11)
+
+
+def test_left_step_picture_mirrors_and_kept_out_area_is_shaded():
+    from course.figures import steps
+
+    fig = steps.step_figure("tennis_ball", "calf_holds", side="left",
+                            kept_out={"left": {"calf"}})
+    assert "kept out" in words(fig.axes[0])
+    assert "(left leg)" in plots.alt_text(fig)
+    right = steps.step_figure("tennis_ball", "calf_holds", kept_out={"left": {"calf"}})
+    assert "kept out" not in words(right.axes[0])
+
+
+def test_step_pictures_are_deterministic():
+    from course.figures import steps
+
+    a = plots.png_bytes(steps.step_figure("finishing_strokes", "foot_strokes"))
+    b = plots.png_bytes(steps.step_figure("finishing_strokes", "foot_strokes"))
+    assert a == b
+
+
+def test_unknown_step_or_technique_is_named():
+    from course.figures import steps
+
+    with pytest.raises(ValueError, match="Unknown step 'elbow'"):
+        steps.step_figure("thumb", "elbow")
+    with pytest.raises(ValueError, match="Unknown technique"):
+        steps.step_figure("knee", "toes")
+
+
+def test_motion_is_self_contained_html_with_a_still_fallback():
+    import re
+
+    from course.figures import steps
+
+    assert steps.has_motion("tennis_ball", "calf_holds")
+    assert not steps.has_motion("thumb", "hold")
+    html = steps.motion_html("tennis_ball", "calf_holds")
+    frames = re.findall(r"data:image/png;base64,", html)
+    track = steps._motion_track(data.drawing().steps["tennis_ball"]["calf_holds"])
+    assert len(frames) == len(track) + 1  # every frame, plus the still picture
+    assert html.count("<img") >= 2 and 'class="lm-figure" alt="Step 3' in html
+    assert "<video" not in html and "ffmpeg" not in html
+    assert 'role="group"' in html
+    with pytest.raises(ValueError, match="nothing|no stroke"):
+        steps.motion_html("thumb", "hold")
+
+
+def test_ui_step_pictures_one_image_per_step():
+    from course import ui
+
+    out = ui.step_pictures("tennis_ball")
+    bundle = out._repr_mimebundle_()
+    n = len(content().technique["tennis_ball"].steps)
+    assert bundle["text/html"].count("<img") == n
+    assert bundle["text/plain"].count("Step ") == n

@@ -100,7 +100,8 @@ class Mark(_Strict):
     kind: Literal["thumb", "palm", "fingers", "ball", "towel"]
     at: Point
     angle: float = 0.0
-    size: Point | None = None
+    scale: float = Field(default=1.0, gt=0)  # a hand is drawn full adult size at 1.0
+    size: Point | None = None  # width and height of a towel
 
 
 class Arrow(_Strict):

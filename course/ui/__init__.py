@@ -42,6 +42,8 @@ _EXPORTS: dict[str, str] = {
     "lessons_table": "course.lesson",
     # drawn pictures: the leg, every technique step, their motion
     "leg": "course.ui.pictures",
+    "step_pictures": "course.ui.pictures",
+    "step_motion": "course.ui.pictures",
 }
 
 __all__ = sorted(_EXPORTS)

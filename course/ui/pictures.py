@@ -20,3 +20,28 @@ def leg(technique: str | None = None,
     from course.figures.leg import leg_figure
 
     return chart(leg_figure(technique, kept_out, sides=sides, highlight=highlight))
+
+
+def step_pictures(technique: str, side: str = "right") -> Static:
+    """One picture per step of ``technique``, in order: where the hands or the ball go,
+    which way to stroke, the numbered holds, the body position and the pressure."""
+    from course import plots
+    from course.figures.steps import step_figure
+    from course.models import content
+
+    c = content()
+    if technique not in c.technique:
+        raise ValueError(f"Unknown technique '{technique}': choose one of {', '.join(c.technique)}")
+    figs = [step_figure(technique, s.id, side=side) for s in c.technique[technique].steps]
+    alts = [plots.alt_text(f) for f in figs]
+    imgs = "".join(f"<figure style='margin:4px'>{plots.figure_html(f)}</figure>" for f in figs)
+    return Static(f'<div class="lm-step-pictures" style="display:flex;flex-wrap:wrap">{imgs}'
+                  "</div>", "\n".join(alts))
+
+
+def step_motion(technique: str, step: str, side: str = "right") -> Static:
+    """The step as a short looping animation (the still picture where no JavaScript runs)."""
+    from course.figures.steps import motion_html, step_alt
+
+    return Static(motion_html(technique, step, side=side),
+                  "Animation: " + step_alt(technique, step, side=side))
