@@ -249,13 +249,14 @@ def draw_leg(
         if shape.area == "inner_thigh" and view_id in ("front", "back"):
             cx += 1.5  # the strip is narrow: nudge the word into it
         ax.text(-cx if mirror else cx, cy, text, ha="center", va="center", fontsize=fontsize,
-                zorder=6, fontweight="bold" if state in ("never", "kept") else "normal",
+                zorder=6, clip_on=True,
+                fontweight="bold" if state in ("never", "kept") else "normal",
                 bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "alpha": 0.85,
                       "linewidth": 0})
     for label in view.labels:
         x, y = label.at
         ax.text(-x if mirror else x, y, label.text, fontsize=fontsize, va="center",
-                ha="left" if (x > 0) != mirror else "right", zorder=6)
+                ha="left" if (x > 0) != mirror else "right", zorder=6, clip_on=True)
     return patches
 
 
@@ -291,7 +292,7 @@ def margin_note(ax: Axes, view_id: str, side: str, where: str = "below",
                 arrowprops={"arrowstyle": "|-|", "color": pal.BLACK, "linewidth": 0.8,
                             "shrinkA": 0, "shrinkB": 0, "mutation_scale": 3}, zorder=6)
     ax.text(x + (0.8 if right else -0.8), (y0 + y1) / 2, "a hand's\nwidth", fontsize=fontsize,
-            ha="left" if right else "right", va="center", zorder=6)
+            ha="left" if right else "right", va="center", zorder=6, clip_on=True)
 
 
 # --- the leg map --------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from course.card import saved_message, write_takeaways
 from course.models import Effect, content
 from course.routine import MAX_MINUTES, Routine, build, clock
 from course.safety import URGENCY_ADVICE, Profile, Screening, screen
@@ -108,6 +109,7 @@ def save_routine(
             n += 1
     with opener() as progress:
         routine_id = progress.save_routine(name, routine.to_json(), card)
+    write_takeaways(routine, name, path)  # PDF cards (A4, Letter) and the .ics practice plan
     return path, int(routine_id)
 
 
@@ -440,7 +442,7 @@ class RoutineBuilder(Fallback):
             show_error(self.saved, f"Could not save the routine: {exc}")
             return
         self.saved_path, self.routine_id, self._saved_routine = path, rid, self.routine
-        self.saved.value = notice_html(f"Your card is in {path}", title="Saved.")
+        self.saved.value = notice_html(saved_message(path), title="Saved.")
 
     def on_practice(self, _button: Any = None) -> None:
         from course.ui.timer import PracticeTimer

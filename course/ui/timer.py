@@ -241,8 +241,8 @@ class PracticeTimer(Fallback):
             self.step.value = self.clock_text.value = ""
             return
         n = len(self.routine.steps)
+        self.eyes.show(s, n)  # first: the picture takes a moment to draw the first time
         self.step.value = self._step_html(s, n)
-        self.eyes.show(s, n)
         left = math.ceil(self.remaining - 1e-9)
         state = "Done" if self.done else ("playing" if self.playing else "paused")
         self.clock_text.value = (
