@@ -255,10 +255,14 @@ def test_motion_is_self_contained_html_with_a_still_fallback():
     html = steps.motion_html("tennis_ball", "calf_holds")
     frames = re.findall(r"data:image/png;base64,", html)
     track = steps._motion_track(data.drawing().steps["tennis_ball"]["calf_holds"])
-    assert len(frames) == len(track) + 1  # every frame, plus the still picture
+    assert len(frames) == len(track) + 2  # every frame, the still picture, the first shown
     assert html.count("<img") >= 2 and 'class="lm-figure" alt="Step 3' in html
     assert "<video" not in html and "ffmpeg" not in html
     assert 'role="group"' in html
+    # offline: no stylesheet from a CDN, and no image without its picture or its words
+    assert "font-awesome" not in html and "http" not in html.replace("http://www.w3.org", "")
+    for img in re.findall(r"<img [^>]*>", html):
+        assert 'alt="Step 3' in img and 'src="data:image/png;base64,' in img
     with pytest.raises(ValueError, match="nothing|no stroke"):
         steps.motion_html("thumb", "hold")
 

@@ -362,13 +362,40 @@ def motion_html(technique: str, step: str, *, side: str = "right") -> str:
 
     anim = FuncAnimation(fig, update, frames=len(track), interval=1000 // MOTION_FPS,
                          blit=False, repeat=True)
-    player = anim.to_jshtml(fps=MOTION_FPS, embed_frames=True, default_mode="loop")
+    player = offline_player(anim.to_jshtml(fps=MOTION_FPS, embed_frames=True,
+                                           default_mode="loop"), alt)
     plots._close(fig)
     key = "lm-still-" + hashlib.sha1(alt.encode()).hexdigest()[:12]
     return (f'<div class="lm-motion" role="group" aria-label="{escape(alt, quote=True)}">'
             f'<div id="{key}">{still}</div>{player}'
             f"<script>(function(){{var s=document.getElementById('{key}');"
             "if(s){s.style.display='none';}})();</script></div>")
+
+
+# matplotlib's player draws its buttons with Font Awesome loaded from a CDN: offline (the
+# lesson site, a closed classroom network) they would be blank, so they get plain characters
+# (their aria-labels stay, for screen readers)
+_ICONS = {"fa-minus": "−", "fa-fast-backward": "⏮", "fa-step-backward": "⏴|",
+          "fa-play fa-flip-horizontal": "⏴", "fa-pause": "⏸", "fa-play": "⏵",
+          "fa-step-forward": "|⏵", "fa-fast-forward": "⏭", "fa-plus": "+"}
+
+
+def offline_player(html: str, alt: str) -> str:
+    """The jshtml player without network needs: no CDN stylesheet, text icons, and its image
+    element carrying the first frame and the alt text (so it is never an empty image)."""
+    import re
+    from html import escape
+
+    html = re.sub(r'<link rel="stylesheet"\s+href="[^"]*font-awesome[^"]*"\s*/?>', "", html)
+    for icon, text in _ICONS.items():
+        html = html.replace(f'<i class="fa {icon}"></i>', f'<span aria-hidden="true">{text}</span>')
+    first = re.search(r'frames\[0\] = "(data:image/png;base64,[A-Za-z0-9+/=\s\\]+)"', html)
+    if first:
+        src = re.sub(r"[\s\\]", "", first[1])
+        html = re.sub(r'<img id="(_anim_img\w+)">',
+                      lambda m: f'<img id="{m[1]}" alt="{escape(alt, quote=True)}" src="{src}">',
+                      html, count=1)
+    return f'<div class="lm-motion-player">{html}</div>'
 
 
 @lru_cache(maxsize=256)
