@@ -275,3 +275,21 @@ def test_ui_step_pictures_one_image_per_step():
     n = len(content().technique["tennis_ball"].steps)
     assert bundle["text/html"].count("<img") == n
     assert bundle["text/plain"].count("Step ") == n
+
+
+def test_builder_shows_both_legs_with_what_is_kept_out_and_caches_it():
+    from course.ui import pictures
+    from course.ui.builder import RoutineBuilder
+
+    b = RoutineBuilder(require_quiz=False, live=False)
+    with b.hold():
+        b.conditions["varicose_veins"].value = True
+        b.where["varicose_veins"].value = ("calf",)
+    assert b.routine is not None and "calf" in b.routine.kept_out_areas
+    assert "kept out on the left leg: Calf; kept out on the right leg: Calf" in b.leg.value
+    assert b.leg.value.startswith('<img class="lm-figure" alt="Both legs')
+    hits = pictures._kept_leg_html.cache_info().hits
+    b.minutes.value = 7  # a new routine, the same kept-out areas: no redraw
+    assert pictures._kept_leg_html.cache_info().hits == hits + 1
+    per_leg = pictures.kept_leg_html({"right": ["shin"]})
+    assert "kept out on the right leg: Shin" in per_leg and "left leg: " not in per_leg

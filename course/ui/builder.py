@@ -34,6 +34,7 @@ from course.ui.display import (
     show_error,
     visible,
 )
+from course.ui.pictures import kept_leg_html
 from course.ui.pressure import band
 
 GATE_ENV = "COURSE_REQUIRE_SAFETY_QUIZ"
@@ -280,6 +281,8 @@ class RoutineBuilder(Fallback):
         self.figure.add_class("lm-timeline")
         self.notes = w.HTML()
         self.notes.add_class("lm-notes")
+        self.leg = w.HTML()  # both legs: never-zones, margin, what is kept out (cached)
+        self.leg.add_class("lm-builder-leg")
         self.name = w.Text("My leg routine", description="Name", tooltip="Name of the card",
                            **LABEL)
         self.save_button = w.Button(description="Save routine", icon="save",
@@ -292,6 +295,7 @@ class RoutineBuilder(Fallback):
         self.saved.add_class("lm-saved")
         self.result = w.VBox([
             w.HTML("<h4>Your routine</h4>"), self.total, self.table, self.figure, self.notes,
+            self.leg,
             w.HBox([self.name, self.save_button, self.practice_button]), self.saved])
         self.result.add_class("lm-result")
         self.practice = w.VBox()
@@ -420,6 +424,7 @@ class RoutineBuilder(Fallback):
                 "time of the routine (mm:ss). " + legend_html(r) + "</div>"
             )
         self.notes.value = notes_html(r, s)
+        self.leg.value = kept_leg_html(r.kept_out_areas)
         if r != self._saved_routine:
             self.saved.value = ""
         self._show_result(True, choices=True)

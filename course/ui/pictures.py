@@ -8,8 +8,11 @@ on any viewer and nbval compares words, not pixels.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from course.ui.display import Static, chart
+
+KEPT_LEG_DPI = 60  # small: it sits under the routine table in the builder
 
 
 def leg(technique: str | None = None,
@@ -45,3 +48,24 @@ def step_motion(technique: str, step: str, side: str = "right") -> Static:
 
     return Static(motion_html(technique, step, side=side),
                   "Animation: " + step_alt(technique, step, side=side))
+
+
+def kept_leg_html(kept_out: Iterable[str] | Mapping[str, Iterable[str]] = ()) -> str:
+    """Both legs (front and back) with what is kept out shaded on its leg, as an ``<img>``:
+    the builder shows it under the routine. Rendered once per set of kept-out areas (a
+    change of minutes or pressure leaves it as it was), so the builder stays quick."""
+    from course.figures.leg import kept_by_side
+
+    kept = kept_by_side(kept_out)
+    return _kept_leg_html(tuple((side, tuple(sorted(areas))) for side, areas in kept.items()))
+
+
+@lru_cache(maxsize=64)
+def _kept_leg_html(kept: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    from course import plots
+    from course.figures.leg import leg_figure
+
+    fig = leg_figure(kept_out={side: set(areas) for side, areas in kept},
+                     sides=("left", "right"))
+    fig.set_dpi(KEPT_LEG_DPI)
+    return plots.figure_html(fig)
