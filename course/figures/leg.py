@@ -253,7 +253,7 @@ def draw_leg(
                 fontweight="bold" if state in ("never", "kept") else "normal",
                 bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "alpha": 0.85,
                       "linewidth": 0})
-    for label in view.labels:
+    for label in view.labels if labels else []:
         x, y = label.at
         ax.text(-x if mirror else x, y, label.text, fontsize=fontsize, va="center",
                 ha="left" if (x > 0) != mirror else "right", zorder=6, clip_on=True)
@@ -274,13 +274,22 @@ def _detail(ax: Axes, part: Any, mirror: bool) -> None:
 
 
 def margin_note(ax: Axes, view_id: str, side: str, where: str = "below",
-                fontsize: float = 6.5) -> None:
-    """A bracket beside the margin with the words "a hand's width" (colour is not enough)."""
+                fontsize: float = 6.5, *, inside: bool = False) -> None:
+    """A bracket beside the margin with the words "a hand's width" (colour is not enough);
+    ``inside`` writes the words on the band itself (close-ups, where the side is cropped)."""
     view = drawing().views[view_id]
     box = margin_box(view, where, mirrored(side))
     if box is None:
         return
     x0, y0, x1, y1 = box
+    if inside:
+        centre = next((s.centre()[0] for s in view.areas if s.area == "knee_hollow"), 0.0)
+        cx = -centre if mirrored(side) else centre
+        ax.text(cx, (y0 + y1) / 2 + (-1.2 if where == "below" else 1.2), "a hand's width",
+                fontsize=fontsize, ha="center", va="center", zorder=9, clip_on=True,
+                bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "alpha": 0.85,
+                      "linewidth": 0})
+        return
     xs = [abs(x) for x in (x0, x1)]
     edge = min(max(xs), 10.5)
     if abs(abs(x1) - abs(x0)) < 1e-9:  # seen from behind: away from the crease's label

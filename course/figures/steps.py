@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 STEP_SIZE = (5.0, 3.6)
 STEP_DPI = 100
 MOTION_SIZE = (2.6, 3.0)
-MOTION_DPI = 56
+MOTION_DPI = 64
 MOTION_FPS = 3
 DEFAULT_PRESSURE = 5
 BALL_RADIUS = 3.35  # a tennis ball is about 6.7 cm across
@@ -251,7 +251,7 @@ def draw_step_leg(ax: Axes, technique: str, step: str, *, side: str = "right",
              fills={a: [pal.WORKED] for a in areas}, margins=[sd.margin] if sd.margin else [],
              labels=False, fontsize=fontsize)
     if sd.margin:
-        margin_note(ax, sd.view, side, sd.margin, fontsize=fontsize)
+        margin_note(ax, sd.view, side, sd.margin, fontsize=fontsize, inside=True)
     for mark in sd.marks:
         if moving or mark.kind not in ("ball",):
             draw_mark(ax, mark, mirror)
@@ -352,7 +352,7 @@ def motion_html(technique: str, step: str, *, side: str = "right") -> str:
     track = [(-x if mirror else x, y) for x, y in _motion_track(sd)]
     hand = sd.holds or any(m.kind == "ball" for m in sd.marks)
     dot = Circle(track[0], BALL_RADIUS if hand else 1.6,
-                 facecolor=pal.BALL if hand else pal.VERMILLION, edgecolor=pal.BLACK,
+                 facecolor=pal.BALL if hand else pal.BLUE, edgecolor=pal.BLACK,
                  linewidth=1.5, zorder=12)
     ax.add_patch(dot)
 
@@ -375,9 +375,9 @@ def motion_html(technique: str, step: str, *, side: str = "right") -> str:
 # matplotlib's player draws its buttons with Font Awesome loaded from a CDN: offline (the
 # lesson site, a closed classroom network) they would be blank, so they get plain characters
 # (their aria-labels stay, for screen readers)
-_ICONS = {"fa-minus": "−", "fa-fast-backward": "⏮", "fa-step-backward": "⏴|",
-          "fa-play fa-flip-horizontal": "⏴", "fa-pause": "⏸", "fa-play": "⏵",
-          "fa-step-forward": "|⏵", "fa-fast-forward": "⏭", "fa-plus": "+"}
+_ICONS = {"fa-minus": "−", "fa-fast-backward": "|◀◀", "fa-step-backward": "|◀",
+          "fa-play fa-flip-horizontal": "◀", "fa-pause": "||", "fa-play": "▶",
+          "fa-step-forward": "▶|", "fa-fast-forward": "▶▶|", "fa-plus": "+"}
 
 
 def offline_player(html: str, alt: str) -> str:
