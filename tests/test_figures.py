@@ -258,7 +258,8 @@ def test_motion_is_self_contained_html_with_a_still_fallback():
     assert len(frames) == len(track) + 2  # every frame, the still picture, the first shown
     assert html.count("<img") >= 2 and 'class="lm-figure" alt="Step 3' in html
     assert "<video" not in html and "ffmpeg" not in html
-    assert 'role="group"' in html
+    assert 'role="group" aria-label="Animation, Tennis ball (thigh and calf): calf holds"' in html
+    assert 'aria-label="Frame of the animation"' in html
     # offline: no stylesheet from a CDN, and no image without its picture or its words
     assert "font-awesome" not in html and "http" not in html.replace("http://www.w3.org", "")
     for img in re.findall(r"<img [^>]*>", html):

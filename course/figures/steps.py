@@ -366,7 +366,8 @@ def motion_html(technique: str, step: str, *, side: str = "right") -> str:
                                            default_mode="loop"), alt)
     plots._close(fig)
     key = "lm-still-" + hashlib.sha1(alt.encode()).hexdigest()[:12]
-    return (f'<div class="lm-motion" role="group" aria-label="{escape(alt, quote=True)}">'
+    name = f"{content().technique[technique].name}: {_step_name(step)}"
+    return (f'<div class="lm-motion" role="group" aria-label="Animation, {escape(name)}">'
             f'<div id="{key}">{still}</div>{player}'
             f"<script>(function(){{var s=document.getElementById('{key}');"
             "if(s){s.style.display='none';}})();</script></div>")
@@ -387,6 +388,8 @@ def offline_player(html: str, alt: str) -> str:
     from html import escape
 
     html = re.sub(r'<link rel="stylesheet"\s+href="[^"]*font-awesome[^"]*"\s*/?>', "", html)
+    html = html.replace('type="range" class="anim-slider"',
+                        'type="range" class="anim-slider" aria-label="Frame of the animation"')
     for icon, text in _ICONS.items():
         html = html.replace(f'<i class="fa {icon}"></i>', f'<span aria-hidden="true">{text}</span>')
     first = re.search(r'frames\[0\] = "(data:image/png;base64,[A-Za-z0-9+/=\s\\]+)"', html)
