@@ -44,6 +44,7 @@ _EXPORTS: dict[str, str] = {
     "leg": "course.ui.pictures",
     "step_pictures": "course.ui.pictures",
     "step_motion": "course.ui.pictures",
+    "practice_plan_maker": "course.ui.plan",
 }
 
 __all__ = sorted(_EXPORTS)
