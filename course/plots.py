@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from course.figures.palette import OKABE_ITO
 from course.models import content
 
 if TYPE_CHECKING:
@@ -29,8 +30,7 @@ if TYPE_CHECKING:
 
     from course.routine import Routine
 
-# Okabe-Ito (2008) colour-blind-safe palette, without black (kept for outlines and text).
-OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#D55E00", "#F0E442"]
+# Okabe-Ito (2008) colour-blind-safe palette: one place for every figure (course.figures).
 GREY = "#DDDDDD"
 DPI = 100
 LEG_MAP_SIZE = (7.0, 5.0)

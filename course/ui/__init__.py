@@ -40,6 +40,11 @@ _EXPORTS: dict[str, str] = {
     "red_flags": "course.lesson",
     "faq": "course.lesson",
     "lessons_table": "course.lesson",
+    # drawn pictures: the leg, every technique step, their motion
+    "leg": "course.ui.pictures",
+    "step_pictures": "course.ui.pictures",
+    "step_motion": "course.ui.pictures",
+    "practice_plan_maker": "course.ui.plan",
 }
 
 __all__ = sorted(_EXPORTS)

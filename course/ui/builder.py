@@ -17,6 +17,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from course.card import saved_message
 from course.models import Effect, content
 from course.routine import MAX_MINUTES, Routine, build, clock
 from course.safety import URGENCY_ADVICE, Profile, Screening, screen
@@ -33,6 +34,7 @@ from course.ui.display import (
     tolerate,
     visible,
 )
+from course.ui.pictures import kept_leg_html
 from course.ui.pressure import band
 from course.ui.store import open_progress, save_routine, take_notice
 from course.ui.store import problem as problem_text
@@ -235,6 +237,8 @@ class RoutineBuilder(Fallback):
         self.figure.add_class("lm-timeline")
         self.notes = w.HTML()
         self.notes.add_class("lm-notes")
+        self.leg = w.HTML()  # both legs: never-zones, margin, what is kept out (cached)
+        self.leg.add_class("lm-builder-leg")
         self.name = w.Text("My leg routine", description="Name", tooltip="Name of the card",
                            **LABEL)
         self.save_button = w.Button(description="Save routine", icon="save",
@@ -247,6 +251,7 @@ class RoutineBuilder(Fallback):
         self.saved.add_class("lm-saved")
         self.result = w.VBox([
             w.HTML("<h4>Your routine</h4>"), self.total, self.table, self.figure, self.notes,
+            self.leg,
             w.HBox([self.name, self.save_button, self.practice_button]), self.saved])
         self.result.add_class("lm-result")
         self.practice = w.VBox()
@@ -376,6 +381,7 @@ class RoutineBuilder(Fallback):
                 "time of the routine (mm:ss). " + legend_html(r) + "</div>"
             )
         self.notes.value = notes_html(r, s)
+        self.leg.value = kept_leg_html(r.kept_out_areas)
         if r != self._saved_routine:
             self.saved.value = ""
         self._show_result(True, choices=True)
@@ -398,7 +404,7 @@ class RoutineBuilder(Fallback):
             show_error(self.saved, problem_text(exc, "save the routine"))
             return
         self.saved_path, self.routine_id, self._saved_routine = path, rid, self.routine
-        self.saved.value = take_notice() + notice_html(f"Your card is in {path}", title="Saved.")
+        self.saved.value = take_notice() + notice_html(saved_message(path), title="Saved.")
 
     def on_practice(self, _button: Any = None) -> None:
         from course.ui.timer import PracticeTimer

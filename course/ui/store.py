@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from course.card import write_takeaways
 from course.progress import DIR_MODE, ENV_DATA_DIR, FILE_MODE, Progress, data_dir
 from course.ui.display import error_html, notice_html
 
@@ -184,6 +185,7 @@ def save_routine(
         Path(tmp).unlink(missing_ok=True)
     with contextlib.suppress(OSError):
         path.chmod(FILE_MODE)
+    write_takeaways(routine, name, path)  # PDF cards (A4, Letter) and the .ics practice plan
     return path, routine_id
 
 

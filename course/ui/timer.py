@@ -21,6 +21,7 @@ import ipywidgets as w
 from course.models import content
 from course.routine import Routine, RoutineStep, clock
 from course.ui.display import LABEL, Fallback, esc, html_list, notice_html, show_error
+from course.ui.eyes_off import EyesOff
 from course.ui.store import open_progress, problem, take_notice
 
 DEFAULT_PRESSURE = 5
@@ -110,8 +111,10 @@ class PracticeTimer(Fallback):
         self.back_button.on_click(lambda _b: self.back())
         buttons = w.HBox([self.back_button, self.play_button, self.pause_button,
                           self.next_button])
-        self.widget = w.VBox([w.HTML("<h4>Guided practice</h4>"), self.step, self.clock_text,
-                              self.bar, buttons, self.status])
+        self.eyes = EyesOff(self)  # picture, tones, mute, keys (course.ui.eyes_off)
+        self.widget = w.VBox([w.HTML("<h4>Guided practice</h4>"), self.step, self.eyes.picture,
+                              self.clock_text, self.bar, buttons, self.eyes.controls,
+                              self.eyes.sound, self.status])
         self.widget.add_class("lm-timer")
         super().__init__(self.widget, html=self.static_html_now, text=self.summary)
         if routine is None or not routine.steps:
@@ -137,7 +140,9 @@ class PracticeTimer(Fallback):
             self.elapsed += passed
             while passed > 0 and not self.done:
                 if passed < self.remaining:
+                    before = self.current.seconds - self.remaining  # type: ignore[union-attr]
                     self.remaining -= passed
+                    self.eyes.passed(self.current, before, before + passed)
                     passed = 0
                 else:
                     passed -= self.remaining
@@ -189,6 +194,7 @@ class PracticeTimer(Fallback):
             return
         self.index = index
         self.remaining = float(self.routine.steps[index].seconds)
+        self.eyes.cue("step")
 
     def _finish(self) -> None:
         assert self.routine is not None
@@ -196,6 +202,7 @@ class PracticeTimer(Fallback):
         self.index = len(self.routine.steps) - 1
         self.remaining = 0.0
         self._stop_ticker()
+        self.eyes.cue("end")
         seconds = min(int(round(self.elapsed)), MAX_RECORDED_SECONDS)
         try:
             with self._opener() as progress:
@@ -235,6 +242,7 @@ class PracticeTimer(Fallback):
             self.step.value = self.clock_text.value = ""
             return
         n = len(self.routine.steps)
+        self.eyes.show(s, n)  # first: the picture takes a moment to draw the first time
         self.step.value = self._step_html(s, n)
         left = math.ceil(self.remaining - 1e-9)
         state = "Done" if self.done else ("playing" if self.playing else "paused")
@@ -269,7 +277,8 @@ class PracticeTimer(Fallback):
         if self.routine is None or not self.routine.steps:
             parts.append(self.status.value)
         else:
-            parts += [self.step.value, self.clock_text.value, "<p>All steps:</p>", html_list(
+            parts += [self.step.value, self.eyes.picture.value, self.clock_text.value,
+                      "<p>All steps:</p>", html_list(
                 f"{clock(s.start)}–{clock(s.end)} {s.technique_name}: {', '.join(s.area_names)}"
                 for s in self.routine.steps
             )]
