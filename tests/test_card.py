@@ -140,7 +140,7 @@ def test_practice_plan_rejects_bad_input(routine, kw, message):
 
 def test_save_writes_the_pdf_cards_and_the_plan(routine, tmp_path):
     from course.progress import Progress
-    from course.ui.builder import save_routine
+    from course.ui.store import save_routine
 
     path, _rid = save_routine(routine, "Evening legs", Progress.open, folder=tmp_path)
     made = card.takeaway_paths(path)

@@ -9,8 +9,8 @@ from icalendar import Calendar
 from course.progress import Progress
 from course.routine import build
 from course.safety import Profile
-from course.ui.builder import save_routine
 from course.ui.plan import PlanMaker
+from course.ui.store import save_routine
 
 
 def test_no_saved_routine_says_what_to_do(tmp_path):

@@ -298,7 +298,13 @@ def test_cards_are_private_and_never_overwritten(tmp_path):
     if os.name == "posix":
         assert oct(first.stat().st_mode & 0o777) == oct(0o600)
         assert oct((tmp_path / "cards").stat().st_mode & 0o777) == oct(0o700)
-    assert sorted(p.name for p in (tmp_path / "cards").iterdir()) == [first.name, second.name]
+    cards = sorted(p for p in (tmp_path / "cards").iterdir() if p.suffix == ".md")
+    assert [p.name for p in cards] == [first.name, second.name]
+    # the printable takeaways (PDF cards, calendar plan) list the same conditions: private too
+    takeaways = [p for p in (tmp_path / "cards").iterdir() if p.suffix != ".md"]
+    assert {p.suffix for p in takeaways} == {".pdf", ".ics"}
+    if os.name == "posix":
+        assert all(p.stat().st_mode & 0o777 == 0o600 for p in takeaways)
 
 
 def test_problem_names_each_kind_of_failure():

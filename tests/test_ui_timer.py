@@ -12,7 +12,7 @@ from course.progress import Progress
 from course.routine import build
 from course.safety import Profile
 from course.ui import timer as ut
-from course.ui.builder import save_routine
+from course.ui.store import save_routine
 
 
 class FakeClock:

@@ -16,8 +16,8 @@ from typing import Any
 import ipywidgets as w
 
 from course.card import DEFAULT_AT, DEFAULT_DAYS, DEFAULT_WEEKS, WEEKDAYS, practice_plan
-from course.ui.builder import open_progress, slug
 from course.ui.display import LABEL, Fallback, esc, notice_html, show_error
+from course.ui.store import open_progress, slug
 
 DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
                                 "Saturday", "Sunday"), strict=True))
