@@ -345,7 +345,8 @@ def test_clearances_record_day_wording_and_conditions(prog, clock):
     assert prog.latest_clearance() is None
     day = START.date() - timedelta(days=10)
     cid = prog.record_clearance(
-        day, "  A clinician has said gentle\n self-massage is fine for me ",
+        day,
+        "  A clinician has said gentle\n self-massage is fine for me ",
         ["peripheral_arterial_disease", "blood_thinners", "blood_thinners"],
     )
     clock.advance(days=1)
