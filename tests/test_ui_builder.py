@@ -189,7 +189,7 @@ def test_start_practice_opens_the_timer_on_the_current_routine(b):
 def test_display_bundle_is_widget_plus_deterministic_static(b):
     bundle = b._repr_mimebundle_()
     assert WIDGET_VIEW in bundle
-    assert bundle["text/plain"] == "Routine builder: Relax and unwind, 6 steps, total 15:00"
+    assert bundle["text/plain"] == "Routine builder: Relax and unwind, 12 steps, total 15:00"
     html = bundle["text/html"]
     assert html.count("<li>☐") == len(C.contraindications)
     assert 'class="lm-steps"' in html and "<img" in html
