@@ -295,72 +295,132 @@ def select_techniques(
     return chosen, left_out
 
 
+def step_problem(c: Content, s: Screening, leg: LegPlan, t: Technique, step: Step) -> str | None:
+    """Why this step may not be done on this leg under this screening, or ``None``.
+
+    The one place the per-step rules live (the builder and the re-check of a saved routine
+    both ask it): an excluded technique, step or position; a worked, covered or starting area
+    that is kept out or never massaged (unless the content gives another place to start);
+    heat on a leg that must not be heated; a cap below the technique's minimum.
+    """
+    label = f"{t.name} ({step.id.replace('_', ' ')})"
+    if t.id in s.excluded:
+        return f"{t.name}: left out because of {_reasons(s.excluded[t.id])}"
+    key = f"{t.id}.{step.id}"
+    if key in s.excluded:
+        return f"{label}: left out because of {_reasons(s.excluded[key])}"
+    if step.position in s.excluded:
+        return (f"{label}: no {c.positions[step.position]}, because of "
+                f"{_reasons(s.excluded[step.position])}")
+    if leg.held:
+        return f"{leg.name}: waits until a clinician clears it ({_reasons(leg.holds)})"
+    out = set(leg.kept_out) | set(s.never_areas)
+    blocked = sorted((set(step.areas) | set(step.touches)) & out)
+    if blocked:
+        return f"{leg.name}: {label}: {', '.join(c.area[a].name for a in blocked)} kept out"
+    if step.starts_at is not None and step.starts_at in out and not step.start_elsewhere:
+        return (f"{leg.name}: {label}: it starts on the kept-out "
+                f"{c.area[step.starts_at].name.lower()}")
+    if t.needs_heat and leg.no_heat:
+        return f"{leg.name}: {t.name}: no heat, because of {_reasons(leg.no_heat)}"
+    cap, _ = step_cap(c, leg, t, step)
+    if cap < t.pressure_min:
+        return (f"{leg.name}: {label}: needs at least {t.pressure_min}/10, "
+                f"but pressure there is capped at {cap}/10")
+    return None
+
+
+def step_cap(c: Content, leg: LegPlan, t: Technique, step: Step,
+             goal: Goal | None = None) -> tuple[int, list[str]]:
+    """The highest pressure this step may use on this leg, and what sets it."""
+    caps = {"the technique": t.pressure_max}
+    if goal is not None:
+        caps["your goal"] = goal.pressure_cap
+    for f in leg.capped_by:
+        if f.max_pressure is not None:
+            caps[f.name.lower()] = min(f.max_pressure, caps.get(f.name.lower(), 10))
+    for a in step.areas:
+        caps[c.area[a].name.lower()] = c.area[a].max_pressure
+    cap = min(caps.values())
+    return cap, sorted(k for k, v in caps.items() if v == cap)
+
+
+def step_instruction(leg: LegPlan, s: Screening, step: Step) -> str:
+    """The step's instruction, or its other start when its usual start is kept out."""
+    out = set(leg.kept_out) | set(s.never_areas)
+    if step.starts_at is not None and step.starts_at in out and step.start_elsewhere:
+        return " ".join(step.start_elsewhere.split())
+    return " ".join(step.instruction.split())
+
+
 def place_on_leg(
     c: Content, g: Goal, s: Screening, leg: LegPlan, techniques: list[Technique],
     chosen_areas: set[str], wanted: int,
 ) -> tuple[list[_Pick], list[str]]:
-    """Step 2: the steps one leg gets, each under that leg's kept-out areas, cap and heat rule.
-
-    A step is left out on this leg when it works, covers or starts on a kept-out or
-    never-massage area (unless the content gives it another place to start), when it needs
-    heat on a leg that must not be heated, or when the leg's cap is below the technique's
-    minimum. Pressure is the learner's choice, lowered to the cap, never raised.
-    """
+    """Step 2: the steps one leg gets, each under that leg's kept-out areas, cap and heat rule
+    (see :func:`step_problem`). Pressure is the learner's choice, lowered to the cap, never
+    raised."""
     picks: list[_Pick] = []
     left_out: list[str] = []
-    out = set(leg.kept_out) | set(s.never_areas)
     for t in techniques:
         weight = g.weights.get(t.id, 0) or 1.0
         for step in t.steps:
-            label = f"{t.name} ({step.id.replace('_', ' ')})"
-            key = f"{t.id}.{step.id}"
-            if key in s.excluded:
-                left_out.append(f"{label}: left out because of {_reasons(s.excluded[key])}")
-                continue
-            if step.position in s.excluded:
-                left_out.append(f"{label}: no {c.positions[step.position]}, because of "
-                                f"{_reasons(s.excluded[step.position])}")
+            problem = step_problem(c, s, leg, t, step)
+            if problem is not None:
+                left_out.append(problem)
                 continue
             if not set(step.areas) <= chosen_areas:
                 continue
-            blocked = sorted((set(step.areas) | set(step.touches)) & out)
-            if blocked:
-                left_out.append(f"{leg.name}: {label}: "
-                                f"{', '.join(c.area[a].name for a in blocked)} kept out")
-                continue
-            instruction = " ".join(step.instruction.split())
-            if step.starts_at is not None and step.starts_at in out:
-                if not step.start_elsewhere:
-                    left_out.append(f"{leg.name}: {label}: it starts on the kept-out "
-                                    f"{c.area[step.starts_at].name.lower()}")
-                    continue
-                instruction = " ".join(step.start_elsewhere.split())
-            if t.needs_heat and leg.no_heat:
-                left_out.append(f"{leg.name}: {t.name}: no heat, because of "
-                                f"{_reasons(leg.no_heat)}")
-                continue
-            caps = {"the technique": t.pressure_max, "your goal": g.pressure_cap}
-            for f in leg.capped_by:
-                if f.max_pressure is not None:
-                    caps[f.name.lower()] = min(f.max_pressure, caps.get(f.name.lower(), 10))
-            for a in step.areas:
-                caps[c.area[a].name.lower()] = c.area[a].max_pressure
-            cap = min(caps.values())
-            if cap < t.pressure_min:
-                left_out.append(f"{leg.name}: {label}: needs at least {t.pressure_min}/10, "
-                                f"but pressure there is capped at {cap}/10")
+            cap, limiting = step_cap(c, leg, t, step, g)
+            if cap < t.pressure_min:  # the goal's own cap
+                left_out.append(f"{leg.name}: {t.name} ({step.id.replace('_', ' ')}): needs "
+                                f"at least {t.pressure_min}/10, but your goal keeps it at "
+                                f"{cap}/10")
                 continue
             value = min(wanted, cap)
-            limiting = sorted(k for k, v in caps.items() if v == cap)
             note = (f" Capped at {cap}/10 by {', '.join(limiting)}."
                     if value == cap < wanted else "")
             warm = t.phase is Phase.WARM_UP
             picks.append(_Pick(
-                t, step, leg.side, value, note, instruction,
+                t, step, leg.side, value, note, step_instruction(leg, s, step),
                 leg.cues[0] if leg.cues else "", weight * step.seconds, step.min_seconds,
                 step.seconds if warm else step.max_seconds,
             ))
     return picks, left_out
+
+
+def check(routine: Routine, profile: Profile, course: Content | None = None) -> list[str]:
+    """Re-check a saved routine against today's answers: one sentence per problem, or ``[]``.
+
+    Each step is checked on its own leg (a step saved before legs existed, ``side="both"``,
+    on both): the same per-step rules as the builder, a pressure above today's cap, and an
+    instruction that starts on an area now kept out.
+    """
+    c = course or content()
+    s = screen(profile, c)
+    if s.stopped or s.held:
+        return [s.summary()]
+    problems: list[str] = []
+    for rs in routine.steps:
+        t = c.technique.get(rs.technique)
+        step = next((x for x in t.steps if x.id == rs.step), None) if t else None
+        if t is None or step is None:
+            problems.append(f"Step {rs.number}: {rs.technique_name} is no longer in the course")
+            continue
+        for side in LEGS if rs.side not in LEGS else (rs.side,):
+            leg = s.legs[side]
+            problem = step_problem(c, s, leg, t, step)
+            if problem is None:
+                cap, limiting = step_cap(c, leg, t, step)
+                if rs.pressure > cap:
+                    problem = (f"{leg.name}: {t.name}: {rs.pressure}/10 is above today's cap "
+                               f"of {cap}/10 ({', '.join(limiting)})")
+                elif " ".join(rs.instruction.split()) != step_instruction(leg, s, step) and (
+                        step.starts_at in set(leg.kept_out) | set(s.never_areas)):
+                    problem = f"{leg.name}: {t.name}: it starts on an area now kept out"
+            if problem is not None:
+                problems.append(f"Step {rs.number}: {problem}")
+    return list(dict.fromkeys(problems))
 
 
 def fit_time(picks: list[_Pick], budget: int, g: Goal) -> tuple[list[_Pick], list[int], list[str]]:

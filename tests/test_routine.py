@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from course.routine import Routine, SafetyHold, SafetyStop, build, clock
+from course.routine import Routine, SafetyHold, SafetyStop, build, check, clock
 from course.safety import Profile
 
 
@@ -199,3 +199,55 @@ def test_pressure_is_never_raised_above_the_learners_choice():
     assert all(s.pressure <= 2 for s in r.steps)
     assert "tennis_ball" not in {s.technique for s in r.steps}
     assert any(x.startswith("Tennis ball") and "you chose 2/10" in x for x in r.left_out)
+
+
+def test_check_accepts_a_routine_under_the_same_answers_and_names_new_problems():
+    r = build(Profile(), goal="recover", minutes=15, equipment={"tennis_ball"}, pressure=7)
+    assert check(r, Profile()) == []
+    problems = check(r, Profile.of("long_journey"))
+    assert problems and all("calf holds" in p for p in problems)
+    assert any("Left leg" in p or "calf holds" in p for p in problems)
+    capped = check(r, Profile.of("varicose_veins", varicose_veins=["calf"],
+                                 sides={"varicose_veins": "right"}))
+    assert capped and all("Right leg" in p for p in capped)
+    assert check(r, Profile.of("dvt_signs"))[0].startswith("STOP")
+    assert check(r, Profile.of("pregnancy"))[0].startswith("WAIT")
+
+
+def test_no_heat_on_a_kept_out_area_the_towel_would_cover():
+    r = build(Profile.of("open_wound_or_burn", open_wound_or_burn=["shin"],
+                         sides={"open_wound_or_burn": "right"}),
+              goal="relax", minutes=20, equipment={"warm_towel"})
+    towel = [s.side for s in r.steps if s.technique == "warm_towel"]
+    assert towel == ["left"]
+    assert any(x.startswith("Right leg: Warm towel") and "Shin kept out" in x for x in r.left_out)
+
+
+def test_finishing_strokes_never_start_on_a_kept_out_ankle():
+    r = build(Profile.of("inflamed_joint", inflamed_joint=["ankle"]), goal="relax", minutes=20)
+    strokes = [s for s in r.steps if s.step == "leg_strokes"]
+    assert strokes and all("from the ankle" not in s.instruction for s in strokes)
+    assert all("above the ankle" in s.instruction for s in strokes)
+    assert not any(s.step == "foot_strokes" for s in r.steps)  # works on the ankle itself
+
+
+def test_calf_hold_starts_a_hands_width_below_the_knee_crease():
+    r = build(Profile(), goal="recover", minutes=20, equipment={"tennis_ball"})
+    hold = next(s for s in r.steps if s.step == "calf_holds")
+    assert "a hand's width below the knee crease" in hold.instruction
+
+
+def test_operated_leg_waits_and_the_card_says_which_leg():
+    surgery = Profile.of("injury_or_surgery", injury_or_surgery=["knee_front"],
+                         sides={"injury_or_surgery": "left"})
+    r = build(surgery, goal="recover", minutes=10, equipment={"tennis_ball"}, pressure="firm")
+    assert {s.side for s in r.steps} == {"right"}
+    assert r.held_legs == ("left",)
+    card = r.to_markdown()
+    assert "| Right leg |" in card and "Waiting for a clinician's OK:** Left leg" in card
+    cleared = build(Profile(surgery.conditions, surgery.where, surgery.sides, cleared=True),
+                    goal="recover", minutes=10, equipment={"tennis_ball"}, pressure="firm")
+    left = [s for s in cleared.steps if s.side == "left"]
+    assert left and max(s.pressure for s in left) <= 3
+    assert not any(s.step == "calf_holds" for s in cleared.steps)
+    assert all("knee_front" not in s.areas for s in left)
