@@ -15,7 +15,7 @@ exactly, without sleeping or patching clocks.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -23,7 +23,17 @@ from typing import Annotated
 
 from pydantic import Field, ValidationError
 
-from course.models import CONTENT_DIR, ContentError, Strict, Text, _read_yaml, _where
+from course.models import (
+    CONTENT_DIR,
+    Content,
+    ContentError,
+    Strict,
+    Text,
+    _read_yaml,
+    _where,
+)
+from course.progress import Clearance, StoredScreening
+from course.safety import Profile, screen
 
 POLICY_FILE = "policy.yaml"
 
@@ -139,11 +149,80 @@ def clearance_freshness(
     return Freshness(True, f"Cleared by a clinician on {_day(confirmed_on)} (until {_day(ends)}).")
 
 
+# --- the answers a practice uses ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What a practice timer may go on: the learner's current answers, or why to ask again.
+
+    ``profile`` is None when the screening must be asked (again) first; otherwise it is the
+    stored answers with ``cleared`` set from the clearance record (never from the stored flag
+    alone). ``held`` are the answered conditions that wait for a clinician and are not
+    covered by a current clearance; ``clearance`` says, in words, where the clearance stands.
+    """
+
+    profile: Profile | None
+    reason: str
+    held: tuple[str, ...] = ()
+    clearance: str = ""
+
+    @property
+    def ask(self) -> bool:
+        return self.profile is None
+
+
+def current_answers(
+    stored: StoredScreening | None,
+    clearance: Clearance | None,
+    now: datetime,
+    *,
+    changed: bool = False,
+    rules: Policy | None = None,
+    course: Content | None = None,
+) -> Answers:
+    """The answers to practise under, or the reason to ask the screening again first.
+
+    A clearance counts only while it is younger than the policy's months *and* it was given
+    for every held condition answered now: a clearance for arterial disease says nothing about
+    a knee operated on since.
+    """
+    fresh = screening_freshness(
+        stored.taken_at if stored else None, now, changed=changed, rules=rules
+    )
+    if not fresh.current or stored is None:
+        return Answers(None, fresh.reason)
+    try:
+        profile = Profile.from_dict(stored.answers, course)
+        # Every hold answered, cleared or not (Screening.holds), to check the clearance covers it.
+        held = tuple(f.id for f in screen(profile, course).holds)
+    except ValueError as exc:
+        return Answers(
+            None, f"Your stored screening could not be used ({exc}); please take it again."
+        )
+    words = ""
+    covered = False
+    if held:
+        when = clearance_freshness(
+            clearance.confirmed_on if clearance else None, now.date(), rules=rules
+        )
+        missing = [h for h in held if clearance is None or h not in clearance.conditions]
+        covered = when.current and not missing
+        if clearance is not None and when.current and missing:
+            words = "Your recorded clearance was not given for everything you answered now."
+        else:
+            words = when.reason
+    profile = replace(profile, cleared=covered)
+    return Answers(profile, fresh.reason, () if covered else held, words)
+
+
 def _day(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
 __all__ = [
+    "Answers",
+    "current_answers",
     "Freshness",
     "Policy",
     "add_months",

@@ -165,3 +165,50 @@ def test_course_check_validates_the_policy(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Content check failed: 1 problem(s)" in err
     assert "policy.yaml: clearance_valid_months: Input should be less than or equal to 24" in err
+
+
+# --- the answers a practice uses ------------------------------------------------------------
+
+
+def _stored(profile_dict, taken_at=NOW):
+    from course.progress import StoredScreening
+
+    return StoredScreening(1, profile_dict, taken_at)
+
+
+def _clearance(on, conditions):
+    from course.progress import Clearance
+
+    return Clearance(1, on, "ok", tuple(conditions), NOW)
+
+
+def test_current_answers_ask_when_missing_stale_changed_or_unreadable():
+    from course.safety import Profile
+    from course.screening import current_answers
+
+    fresh = _stored(Profile().to_dict())
+    assert current_answers(None, None, NOW, rules=RULES).ask
+    assert current_answers(_stored({}, NOW - timedelta(days=30)), None, NOW, rules=RULES).ask
+    assert current_answers(fresh, None, NOW, changed=True, rules=RULES).ask
+    broken = current_answers(_stored({"conditions": ["no_such_thing"]}), None, NOW, rules=RULES)
+    assert broken.ask and "could not be used" in broken.reason
+    ok = current_answers(fresh, None, NOW, rules=RULES)
+    assert not ok.ask and ok.profile == Profile() and ok.held == ()
+
+
+def test_current_answers_clear_a_hold_only_with_a_current_covering_clearance():
+    from course.safety import Profile
+    from course.screening import current_answers
+
+    stored = _stored(Profile.of("pregnancy", cleared=True).to_dict())
+    today = NOW.date()
+    cases = [
+        (None, False, "No clinician's clearance"),
+        (_clearance(today, ["pregnancy"]), True, "Cleared by a clinician"),
+        (_clearance(today - timedelta(days=200), ["pregnancy"]), False, "more than 6 months"),
+        (_clearance(today, ["arterial_disease"]), False, "not given for everything"),
+    ]
+    for clearance, cleared, words in cases:
+        a = current_answers(stored, clearance, NOW, rules=RULES)
+        assert a.profile is not None and a.profile.cleared is cleared, clearance
+        assert a.held == (() if cleared else ("pregnancy",)) and words in a.clearance
