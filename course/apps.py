@@ -36,6 +36,12 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 INDEX = "index.html"
 
 
+# The safety-quiz gate of the builder app is on unless an instructor starts the app with
+# this flag (for a demonstration); the page then says so in a banner on top.
+NO_QUIZ_GATE = "--no-quiz-gate"
+QUIZ_GATE_ENV = "COURSE_REQUIRE_SAFETY_QUIZ"  # read by course.ui.builder.quiz_required
+
+
 class AppError(Exception):
     """A problem the user can fix (bad address, missing folder); printed without a traceback."""
 
@@ -92,14 +98,84 @@ def voila_command(
     ]
 
 
+def app_env(app: str, *, quiz_gate: bool = True, base: dict[str, str] | None = None) -> dict:
+    """The environment Voilà (and so the app's kernel) runs in.
+
+    The quiz gate is set explicitly either way: a ``COURSE_REQUIRE_SAFETY_QUIZ=0`` left in an
+    instructor's shell must not switch it off for learners unnoticed; only ``--no-quiz-gate``
+    does, and only for the builder.
+    """
+    if not quiz_gate and app != "builder":
+        raise AppError(f"{NO_QUIZ_GATE} applies to the builder app only, not to {app!r}")
+    env = dict(os.environ if base is None else base)
+    env[QUIZ_GATE_ENV] = "1" if quiz_gate else "0"
+    return env
+
+
+def quiz_gate_html(required: bool) -> str:
+    """What the builder app says on top about the safety-quiz gate."""
+    if required:
+        return (
+            '<div class="lm-quiz-gate-on" role="status" style="border:2px solid #0072B2;'
+            'padding:6px 10px"><strong>Safety quiz required.</strong> The builder opens once '
+            "you have passed the whole safety quiz (lesson 05, or the quiz app: "
+            "<code>python -m course app quiz</code>).</div>"
+        )
+    return (
+        '<div class="lm-quiz-gate-off" role="alert" style="border:3px solid #D55E00;'
+        'padding:8px 10px;background:#FFF4E5"><strong>Instructor mode: the safety-quiz gate '
+        "is OFF.</strong> Anyone on this page can build a routine without having passed the "
+        "safety quiz. It was started with <code>--no-quiz-gate</code> for a demonstration; "
+        "restart without it before learners use the app.</div>"
+    )
+
+
+def builder_app(require_quiz: bool | None = None, **builder: Any) -> Any:
+    """The routine builder as the standalone app shows it: the quiz-gate state on top, then
+    the builder (its own screening checklist is step 1). ``require_quiz`` None follows
+    ``$COURSE_REQUIRE_SAFETY_QUIZ``, which ``python -m course app`` always sets.
+
+    Returns a displayable view with ``.builder`` (the RoutineBuilder), ``.banner`` and
+    ``.quiz_required``.
+    """
+    import ipywidgets as w
+
+    from course.ui.builder import RoutineBuilder, quiz_required
+    from course.ui.display import Fallback
+
+    class BuilderApp(Fallback):
+        def __init__(self) -> None:
+            self.quiz_required = quiz_required(require_quiz)
+            self.banner = w.HTML(quiz_gate_html(self.quiz_required))
+            self.banner.add_class("lm-quiz-gate")
+            self.builder = RoutineBuilder(self.quiz_required, **builder)
+            box = w.VBox([self.banner, self.builder.widget])
+            box.add_class("lm-builder-app")
+            super().__init__(box, html=self.static_html_now, text=self.summary)
+
+        def static_html_now(self) -> str:
+            return self.banner.value + self.builder.static_html_now()
+
+        def summary(self) -> str:
+            off = "" if self.quiz_required else "[safety-quiz gate OFF] "
+            return off + self.builder.summary()
+
+    return BuilderApp()
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     """Start Voilà in the foreground (Ctrl+C stops it); print the address to open."""
     try:
         command = voila_command(args.app, port=args.port, ip=args.ip, token=not args.no_token)
+        env = app_env(args.app, quiz_gate=not args.no_quiz_gate)
     except AppError as exc:
         print(f"Cannot start the app: {exc}", file=sys.stderr)
         return 2
-    env = dict(os.environ)
+    if args.no_quiz_gate:
+        print(
+            "Instructor mode: the safety-quiz gate is OFF; the page shows a banner saying so.",
+            file=sys.stderr,
+        )
     url = f"http://{'[' + args.ip + ']' if ':' in args.ip else args.ip}:{args.port}/"
     if args.no_token:
         env.pop("JUPYTER_TOKEN", None)
@@ -316,6 +392,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--no-token",
         action="store_true",
         help="serve without a token (refused unless --ip is a loopback address)",
+    )
+    p.add_argument(
+        NO_QUIZ_GATE,
+        action="store_true",
+        help="instructors only: let the builder work without a passed safety quiz "
+        "(the page shows a banner)",
     )
     p.set_defaults(func=cmd_app)
 

@@ -90,6 +90,86 @@ def test_loopback_addresses() -> None:
     assert not any(apps.is_loopback(ip) for ip in ("0.0.0.0", "::", "192.168.1.5", "host"))
 
 
+# --- the safety-quiz gate of the builder app ---------------------------------------------
+
+
+def test_the_app_environment_sets_the_quiz_gate_explicitly() -> None:
+    # a "0" left in the instructor's shell does not switch the gate off for learners
+    assert (
+        apps.app_env("builder", base={"COURSE_REQUIRE_SAFETY_QUIZ": "0"})[apps.QUIZ_GATE_ENV] == "1"
+    )
+    assert apps.app_env("builder", quiz_gate=False, base={})[apps.QUIZ_GATE_ENV] == "0"
+    with pytest.raises(apps.AppError, match="builder app only"):
+        apps.app_env("quiz", quiz_gate=False)
+
+
+@pytest.mark.parametrize(("flags", "gate"), [([], "1"), (["--no-quiz-gate"], "0")])
+def test_cmd_app_passes_the_gate_to_voila(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], flags, gate
+) -> None:
+    from course.__main__ import main
+
+    seen: dict[str, Any] = {}
+
+    class Became(Exception):
+        """``os.execve`` never returns: the fake stops here instead of starting Voilà."""
+
+    def fake_execve(path: str, argv: list[str], env: dict[str, str]) -> None:
+        seen.update(argv=argv, env=env)
+        raise Became
+
+    def no_server(*args: Any, **kw: Any) -> int:
+        raise AssertionError("a test must not start Voilà")
+
+    monkeypatch.setenv("COURSE_REQUIRE_SAFETY_QUIZ", "0")
+    monkeypatch.setattr(apps.os, "execve", fake_execve)
+    monkeypatch.setattr(apps.os, "name", "posix")
+    monkeypatch.setattr(apps.subprocess, "call", no_server)
+    with pytest.raises(Became):
+        main(["app", "builder", *flags])
+    assert seen["env"]["COURSE_REQUIRE_SAFETY_QUIZ"] == gate
+    assert seen["argv"][3].endswith("routine_builder.ipynb")
+    assert ("gate is OFF" in capsys.readouterr().err) is (gate == "0")
+
+
+def test_no_quiz_gate_is_refused_for_the_quiz_app(capsys: pytest.CaptureFixture[str]) -> None:
+    from course.__main__ import main
+
+    assert main(["app", "quiz", "--no-quiz-gate"]) == 2
+    assert "builder app only" in capsys.readouterr().err
+
+
+def test_builder_app_shows_the_gate_on_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COURSE_REQUIRE_SAFETY_QUIZ", raising=False)
+    view = apps.builder_app()
+    assert view.quiz_required and view.builder.gated  # no passed quiz in a fresh record
+    assert "Safety quiz required" in view.banner.value
+    bundle = view._repr_mimebundle_()
+    assert "Safety quiz required" in bundle["text/html"] and "OFF" not in bundle["text/html"]
+    assert "lm-builder-app" in view.widget._dom_classes
+
+
+@pytest.mark.parametrize("how", ["argument", "environment"])
+def test_builder_app_with_the_gate_off_shows_a_banner(
+    monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    if how == "environment":
+        monkeypatch.setenv("COURSE_REQUIRE_SAFETY_QUIZ", "0")
+        view = apps.builder_app()
+    else:
+        view = apps.builder_app(require_quiz=False)
+    assert not view.quiz_required and not view.builder.gated
+    assert 'role="alert"' in view.banner.value and "gate is OFF" in view.banner.value
+    bundle = view._repr_mimebundle_()
+    assert bundle["text/html"].startswith(view.banner.value)
+    assert bundle["text/plain"].startswith("[safety-quiz gate OFF] ")
+
+
+def test_the_app_notebook_uses_the_gated_app() -> None:
+    text = (apps.APPS_DIR / apps.APPS["builder"]).read_text(encoding="utf-8")
+    assert "apps.builder_app()" in text and "require_quiz" not in text
+
+
 # --- the real server ---------------------------------------------------------------------
 
 
