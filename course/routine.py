@@ -255,7 +255,7 @@ def _share(picks: list[_Pick], budget: int) -> list[int]:
 
 
 
-def _reasons(findings: Iterable) -> str:
+def reasons_text(findings: Iterable) -> str:
     return ", ".join(dict.fromkeys(f.name for f in findings))
 
 
@@ -285,7 +285,7 @@ def select_techniques(
                 left_out.append(f"{t.name}: needs {', '.join(c.equipment[e] for e in missing)}")
             continue
         if t.id in s.excluded:
-            left_out.append(f"{t.name}: left out because of {_reasons(s.excluded[t.id])}")
+            left_out.append(f"{t.name}: left out because of {reasons_text(s.excluded[t.id])}")
             continue
         if t.pressure_min > wanted:
             left_out.append(f"{t.name}: needs at least {t.pressure_min}/10, and you chose "
@@ -305,15 +305,15 @@ def step_problem(c: Content, s: Screening, leg: LegPlan, t: Technique, step: Ste
     """
     label = f"{t.name} ({step.id.replace('_', ' ')})"
     if t.id in s.excluded:
-        return f"{t.name}: left out because of {_reasons(s.excluded[t.id])}"
+        return f"{t.name}: left out because of {reasons_text(s.excluded[t.id])}"
     key = f"{t.id}.{step.id}"
     if key in s.excluded:
-        return f"{label}: left out because of {_reasons(s.excluded[key])}"
+        return f"{label}: left out because of {reasons_text(s.excluded[key])}"
     if step.position in s.excluded:
         return (f"{label}: no {c.positions[step.position]}, because of "
-                f"{_reasons(s.excluded[step.position])}")
+                f"{reasons_text(s.excluded[step.position])}")
     if leg.held:
-        return f"{leg.name}: waits until a clinician clears it ({_reasons(leg.holds)})"
+        return f"{leg.name}: waits until a clinician clears it ({reasons_text(leg.holds)})"
     out = set(leg.kept_out) | set(s.never_areas)
     blocked = sorted((set(step.areas) | set(step.touches)) & out)
     if blocked:
@@ -322,7 +322,7 @@ def step_problem(c: Content, s: Screening, leg: LegPlan, t: Technique, step: Ste
         return (f"{leg.name}: {label}: it starts on the kept-out "
                 f"{c.area[step.starts_at].name.lower()}")
     if t.needs_heat and leg.no_heat:
-        return f"{leg.name}: {t.name}: no heat, because of {_reasons(leg.no_heat)}"
+        return f"{leg.name}: {t.name}: no heat, because of {reasons_text(leg.no_heat)}"
     cap, _ = step_cap(c, leg, t, step)
     if cap < t.pressure_min:
         return (f"{leg.name}: {label}: needs at least {t.pressure_min}/10, "
@@ -529,7 +529,7 @@ def build(
         leg = s.legs[side]
         if leg.held:
             left_out.append(f"{leg.name}: waits until a clinician clears it "
-                            f"({_reasons(leg.holds)})")
+                            f"({reasons_text(leg.holds)})")
             continue
         leg_picks, why = place_on_leg(c, g, s, leg, selected, chosen, wanted)
         picks += leg_picks
@@ -543,7 +543,7 @@ def build(
     tips = [tip for t_id in dict.fromkeys(st.technique for st in steps)
             for tip in c.technique[t_id].cautions]
     kept_lines = [
-        f"{leg.name}: " + "; ".join(f"{c.area[a].name} ({_reasons(why)})"
+        f"{leg.name}: " + "; ".join(f"{c.area[a].name} ({reasons_text(why)})"
                                     for a, why in leg.kept_out.items() if a in chosen)
         for leg in open_legs if any(a in chosen for a in leg.kept_out)
     ]

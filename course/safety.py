@@ -342,7 +342,7 @@ class Screening:
                 lines.append(f"{leg.name}: pressure at most {leg.max_pressure}/10{cue}.")
         if self.excluded:
             lines.append("Left out: " + "; ".join(
-                f"{_exclusion_name(x)} ({', '.join(f.name for f in why)})"
+                f"{exclusion_name(x)} ({', '.join(f.name for f in why)})"
                 for x, why in self.excluded.items()))
         if self.cleared and self.holds:
             lines.append(f"Cleared: {clearance_wording()}")
@@ -363,7 +363,7 @@ def _area_name(area: str) -> str:
     return a.name if a else area
 
 
-def _exclusion_name(x: str) -> str:
+def exclusion_name(x: str) -> str:
     c = content()
     if x in c.technique:
         return c.technique[x].name
