@@ -251,3 +251,11 @@ def test_operated_leg_waits_and_the_card_says_which_leg():
     assert left and max(s.pressure for s in left) <= 3
     assert not any(s.step == "calf_holds" for s in cleared.steps)
     assert all("knee_front" not in s.areas for s in left)
+
+
+def test_thigh_strokes_start_above_a_kept_out_knee():
+    r = build(Profile.of("inflamed_joint", inflamed_joint=["knee_front"],
+                         sides={"inflamed_joint": "right"}), goal="relax", minutes=20)
+    thigh = {s.side: s.instruction for s in r.steps if s.step == "thigh_strokes"}
+    assert "just above the knee" in thigh["left"]
+    assert "a hand's width above the knee (keep off the knee)" in thigh["right"]
