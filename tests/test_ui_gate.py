@@ -332,3 +332,10 @@ def test_the_checklists_clearance_box_records_a_dated_clearance():
     with Progress.open() as p:
         c = p.latest_clearance()
     assert (c.confirmed_on, c.conditions) == (NOW.date(), ("pregnancy",))
+
+
+def test_personal_screening_static_output_asks_to_answer():
+    bundle = ug.personal_screening(now=lambda: NOW, checklist=FakeChecklist)._repr_mimebundle_()
+    assert bundle["text/plain"] == "Your personal screening: answer the checklist"
+    assert "Answer the checklist below." in bundle["text/html"]
+    assert "STATIC CHECKLIST" in bundle["text/html"]

@@ -218,10 +218,15 @@ class PracticeGate(Fallback):
     def _ask(self, a: Answers, previous: dict[str, Any] | None) -> None:
         self.state = "ask"
         show(self.changed, False)
+        if self.plan is None:  # lesson 05: the screening is the point, not a step before it
+            lead, then = "Answer the checklist below.", "It is saved with today's date."
+        else:
+            lead, then = (
+                "Take your personal screening first.",
+                "Practice starts when you have answered it.",
+            )
         self.status.value = _box(
-            "<p><strong>Take your personal screening first.</strong> "
-            f"{esc(a.reason)} Practice starts when you have answered it.</p>",
-            "lm-gate-box",
+            f"<p><strong>{lead}</strong> {esc(a.reason)} {then}</p>", "lm-gate-box"
         )
         initial = None
         if previous is not None:
@@ -324,7 +329,12 @@ class PracticeGate(Fallback):
         if self.state == "practice" and self.timer is not None:
             return self.timer.summary()
         if self.state == "ask":
-            return f"{self.title}: take your personal screening first"
+            ask = (
+                "answer the checklist"
+                if self.plan is None
+                else "take your personal screening first"
+            )
+            return f"{self.title}: {ask}"
         if self.state == "stop":
             return f"{self.title}: STOP, do not massage (see the message)"
         if self.state == "hold":
