@@ -349,6 +349,8 @@ def test_initial_profile_and_on_profile_callback():
     assert b.sides["varicose_veins"].value == "left"
     b.checklist.done_button.click()
     assert got == [start]
+    b.practice_button.click()  # Save and Start practice hand the answers over too
+    assert got == [start, start]
 
 
 def test_screening_checklist_alone_reports_changes_and_done():

@@ -505,6 +505,7 @@ class RoutineBuilder(Fallback):
         return self.checklist.profile()
 
     def _profile_done(self, profile: Profile) -> None:
+        """Hand the answers to ``on_profile`` (done button, Save and Start practice)."""
         if self._on_profile is not None:
             self._on_profile(profile)
 
@@ -625,6 +626,7 @@ class RoutineBuilder(Fallback):
             show_error(self.saved, f"Could not save the routine: {exc}")
             return
         self.saved_path, self.routine_id, self._saved_routine = path, rid, self.routine
+        self._profile_done(self.profile())
         self.saved.value = notice_html(f"Your card is in {path}", title="Saved.")
 
     def on_practice(self, _button: Any = None) -> None:
@@ -635,6 +637,7 @@ class RoutineBuilder(Fallback):
             return
         if self.timer is not None:
             self.timer.stop()
+        self._profile_done(self.profile())
         rid = self.routine_id if self.routine == self._saved_routine else None
         self.timer = PracticeTimer(self.routine, routine_id=rid, opener=self._opener,
                                    live=self._live)
