@@ -15,6 +15,7 @@ exactly, without sleeping or patching clocks.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -172,6 +173,24 @@ class Answers:
         return self.profile is None
 
 
+def clearance_cover(
+    clearance: Clearance | None, held: Iterable[str], today: date, *, rules: Policy | None = None
+) -> Freshness:
+    """Whether ``clearance`` lifts the holds of ``held`` today: it must be current *and* have
+    been given for every one of them (a clearance for arterial disease says nothing about a
+    knee operated on since). Nothing held: nothing to lift, ``current`` is False, no words."""
+    held = list(held)
+    if not held:
+        return Freshness(False, "")
+    when = clearance_freshness(clearance.confirmed_on if clearance else None, today, rules=rules)
+    missing = [h for h in held if clearance is None or h not in clearance.conditions]
+    if clearance is not None and when.current and missing:
+        return Freshness(
+            False, "Your recorded clearance was not given for everything you answered now."
+        )
+    return when
+
+
 def current_answers(
     stored: StoredScreening | None,
     clearance: Clearance | None,
@@ -183,9 +202,7 @@ def current_answers(
 ) -> Answers:
     """The answers to practise under, or the reason to ask the screening again first.
 
-    A clearance counts only while it is younger than the policy's months *and* it was given
-    for every held condition answered now: a clearance for arterial disease says nothing about
-    a knee operated on since.
+    A clearance counts only as :func:`clearance_cover` says.
     """
     fresh = screening_freshness(
         stored.taken_at if stored else None, now, changed=changed, rules=rules
@@ -200,18 +217,8 @@ def current_answers(
         return Answers(
             None, f"Your stored screening could not be used ({exc}); please take it again."
         )
-    words = ""
-    covered = False
-    if held:
-        when = clearance_freshness(
-            clearance.confirmed_on if clearance else None, now.date(), rules=rules
-        )
-        missing = [h for h in held if clearance is None or h not in clearance.conditions]
-        covered = when.current and not missing
-        if clearance is not None and when.current and missing:
-            words = "Your recorded clearance was not given for everything you answered now."
-        else:
-            words = when.reason
+    cover = clearance_cover(clearance, held, now.date(), rules=rules)
+    covered, words = cover.current, cover.reason
     profile = replace(profile, cleared=covered)
     return Answers(profile, fresh.reason, () if covered else held, words)
 
@@ -226,6 +233,7 @@ __all__ = [
     "Freshness",
     "Policy",
     "add_months",
+    "clearance_cover",
     "clearance_expires",
     "clearance_freshness",
     "load_policy",

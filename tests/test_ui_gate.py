@@ -339,3 +339,26 @@ def test_personal_screening_static_output_asks_to_answer():
     assert bundle["text/plain"] == "Your personal screening: answer the checklist"
     assert "Answer the checklist below." in bundle["text/html"]
     assert "STATIC CHECKLIST" in bundle["text/html"]
+
+
+def test_answering_again_never_extends_a_clinicians_ok():
+    given = NOW.date() - timedelta(days=100)
+    store(Profile.of("pregnancy", cleared=True), NOW - timedelta(days=31))
+    clear(["pregnancy"], given)
+    g = real_gate()
+    assert g.state == "ask" and g.form.clearance.value  # still covered: box starts ticked
+    g.form.done_button.click()
+    assert g.state == "practice"
+    with Progress.open() as p:
+        assert [c.confirmed_on for c in p.clearances()] == [given]  # not re-dated today
+
+
+def test_an_expired_ok_is_not_carried_into_the_checklist():
+    store(Profile.of("pregnancy", cleared=True), NOW - timedelta(days=31))
+    clear(["pregnancy"], NOW.date() - timedelta(days=200))
+    g = real_gate()
+    assert g.form.conditions["pregnancy"].value and not g.form.clearance.value
+    g.form.done_button.click()
+    assert g.state == "hold"  # pressing the button does not renew it
+    with Progress.open() as p:
+        assert len(p.clearances()) == 1

@@ -21,14 +21,22 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 import ipywidgets as w
 
+from course.progress import Clearance, StoredScreening
 from course.routine import Routine
 from course.safety import Profile, screen
-from course.screening import Answers, clearance_freshness, current_answers, policy
+from course.screening import (
+    Answers,
+    clearance_cover,
+    clearance_freshness,
+    current_answers,
+    policy,
+)
 from course.ui.builder import stop_html
 from course.ui.display import LABEL, Fallback, error_html, esc, show, visible
 
@@ -58,6 +66,34 @@ def _box(html: str, css: str) -> str:
         f'<div class="{css}" role="status" style="border:2px solid #0072B2;'
         f'padding:6px 10px">{html}</div>'
     )
+
+
+def starting_answers(
+    stored: StoredScreening | None, clearance: Clearance | None, today: date
+) -> Profile | None:
+    """What the checklist starts from when it is asked again: the last answers (the learner
+    changes what changed), with the clearance box ticked only while a recorded clearance
+    still covers them, so an old OK is never carried forward by pressing the button."""
+    if stored is None:
+        return None
+    try:
+        profile = Profile.from_dict(stored.answers)
+        held = [f.id for f in screen(profile).holds]
+    except ValueError:
+        return None
+    return replace(profile, cleared=clearance_cover(clearance, held, today).current)
+
+
+def store_answers(progress: Any, profile: Profile, today: date) -> None:
+    """Keep the learner's answers, dated now by the record's clock. A clearance ticked in the
+    checklist is recorded (dated ``today``) only when it is a new claim: one already covered
+    by a current clearance keeps that clearance's own date, so re-screening never extends
+    an OK past the policy's months. ValueError for incomplete answers (nothing is written)."""
+    held = [f.id for f in screen(profile).holds]
+    progress.save_screening(profile.to_dict())
+    if profile.cleared and held:
+        if not clearance_cover(progress.latest_clearance(), held, today).current:
+            progress.record_clearance(today, policy().clearance_wording, held)
 
 
 class PracticeGate(Fallback):
@@ -178,7 +214,7 @@ class PracticeGate(Fallback):
             stored, clearance, self._now(), changed=self.changed.value
         )
         if a.ask:
-            self._ask(a, stored.answers if stored else None)
+            self._ask(a, starting_answers(stored, clearance, self._now().date()))
             return
         assert a.profile is not None
         show(self.changed, True)
@@ -215,7 +251,7 @@ class PracticeGate(Fallback):
         )
         self.practice.children = (self.timer.widget,)
 
-    def _ask(self, a: Answers, previous: dict[str, Any] | None) -> None:
+    def _ask(self, a: Answers, initial: Profile | None) -> None:
         self.state = "ask"
         show(self.changed, False)
         if self.plan is None:  # lesson 05: the screening is the point, not a step before it
@@ -228,12 +264,6 @@ class PracticeGate(Fallback):
         self.status.value = _box(
             f"<p><strong>{lead}</strong> {esc(a.reason)} {then}</p>", "lm-gate-box"
         )
-        initial = None
-        if previous is not None:
-            try:  # start from the last answers: the learner changes what changed
-                initial = Profile.from_dict(previous)
-            except ValueError:
-                initial = None
         self.form = self._checklist(initial, on_done=self.on_screened)
         self.asking.children = (self.form.widget,)
 
@@ -268,18 +298,13 @@ class PracticeGate(Fallback):
         Incomplete answers (an area problem without "where") are not stored: the learner is
         told what is missing and the checklist stays open with the answers as they are."""
         try:
-            held = [f.id for f in screen(profile).holds]
+            screen(profile)
         except ValueError as exc:
             self.status.value = error_html(f"{exc}. Complete your answers, then press the button.")
             return
         try:
             with self._opener() as progress:
-                progress.save_screening(profile.to_dict())
-                if profile.cleared:  # ticked in the checklist itself: record it, dated today
-                    if held:
-                        progress.record_clearance(
-                            self._now().date(), policy().clearance_wording, held
-                        )
+                store_answers(progress, profile, self._now().date())
         except RECORD_ERRORS as exc:
             self.status.value = error_html(f"Your screening could not be saved: {exc}")
             return
