@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 from course.models import Content, Goal, Phase, Step, Technique, content
 from course.safety import LEG_NAMES, LEGS, LegPlan, Profile, Screening, clearance_wording, screen
@@ -98,7 +98,6 @@ class Routine:
     kept_out: tuple[str, ...] = ()
     held_legs: tuple[str, ...] = ()
     cleared: bool = False
-    adjustments: tuple[str, ...] = field(default=())
 
     @property
     def total_seconds(self) -> int:
@@ -161,8 +160,6 @@ class Routine:
             lines += ["", "**Your cautions**", ""] + [f"- {c}" for c in self.cautions]
         if self.left_out:
             lines += ["", "**Left out, and why**", ""] + [f"- {x}" for x in self.left_out]
-        if self.adjustments:
-            lines += ["", "**Adjusted**", ""] + [f"- {x}" for x in self.adjustments]
         if self.tips:
             lines += ["", "**Tips for these techniques**", ""] + [f"- {t}" for t in self.tips]
         lines += [

@@ -140,7 +140,8 @@ def save_routine(
 def stop_html(s: Screening) -> str:
     """The stop message: what to do, why, and the red flags that need urgent help."""
     items = "".join(
-        f"<li><strong>{esc(f.name)}</strong>: {esc(f.why)} {esc(f.instead)}</li>" for f in s.stops
+        f"<li><strong>{esc(f.name)}</strong>: {esc(f.why)}"
+        + ("" if f.instead == f.why else f" {esc(f.instead)}") + "</li>" for f in s.stops
     )
     flags = html_list(s.red_flags)
     flags = f"<p>Get help urgently if you notice:</p>{flags}" if flags else ""
