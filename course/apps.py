@@ -23,7 +23,8 @@ import os
 import secrets
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -130,31 +131,88 @@ def quiz_gate_html(required: bool) -> str:
     )
 
 
-def builder_app(require_quiz: bool | None = None, **builder: Any) -> Any:
-    """The routine builder as the standalone app shows it: the quiz-gate state on top, then
-    the builder (its own screening checklist is step 1). ``require_quiz`` None follows
-    ``$COURSE_REQUIRE_SAFETY_QUIZ``, which ``python -m course app`` always sets.
+def builder_app(
+    require_quiz: bool | None = None, *, now: Callable[[], datetime] | None = None, **builder: Any
+) -> Any:
+    """The routine builder as the standalone app shows it: the quiz-gate state on top, the
+    state of the learner's personal screening, then the builder.
 
-    Returns a displayable view with ``.builder`` (the RoutineBuilder), ``.banner`` and
-    ``.quiz_required``.
+    The builder's checklist (step 1) starts from the learner's stored screening; the answers
+    are stored, dated, whenever the learner confirms them ("These are my answers", Save or
+    Start practice), so the app's practice uses a screening just as the lessons' timers do.
+    ``require_quiz`` None follows ``$COURSE_REQUIRE_SAFETY_QUIZ``, which
+    ``python -m course app`` always sets. ``now`` and ``opener`` are for tests.
+
+    Returns a displayable view with ``.builder`` (the RoutineBuilder), ``.banner``,
+    ``.screening`` (an HTML line) and ``.quiz_required``.
     """
     import ipywidgets as w
 
+    from course.screening import current_answers
     from course.ui.builder import RoutineBuilder, quiz_required
-    from course.ui.display import Fallback
+    from course.ui.display import Fallback, error_html, esc
+    from course.ui.gate import RECORD_ERRORS, starting_answers, store_answers, utc_now
+
+    clock = now or utc_now
+
+    def default_opener() -> Any:
+        from course.progress import Progress
+
+        return Progress.open(clock=clock)
+
+    opener = builder.pop("opener", None) or default_opener
 
     class BuilderApp(Fallback):
         def __init__(self) -> None:
             self.quiz_required = quiz_required(require_quiz)
             self.banner = w.HTML(quiz_gate_html(self.quiz_required))
             self.banner.add_class("lm-quiz-gate")
-            self.builder = RoutineBuilder(self.quiz_required, **builder)
-            box = w.VBox([self.banner, self.builder.widget])
+            self.screening = w.HTML()
+            self.screening.add_class("lm-app-screening")
+            initial = None
+            try:
+                with opener() as progress:
+                    stored, clearance = progress.latest_screening(), progress.latest_clearance()
+                a = current_answers(stored, clearance, clock())
+                initial = a.profile or starting_answers(stored, clearance, clock().date())
+                ask = (
+                    ""
+                    if not a.ask
+                    else (
+                        " Check every answer in step 1, change what has changed, and press "
+                        "“These are my answers”."
+                    )
+                )
+                self.screening.value = (
+                    f"<p><strong>Your screening:</strong> {esc(a.reason)}{ask}</p>"
+                )
+            except RECORD_ERRORS as exc:
+                self.screening.value = error_html(f"Your progress record could not be read: {exc}")
+            self.builder = RoutineBuilder(
+                self.quiz_required, opener=opener, initial=initial, on_profile=self.keep, **builder
+            )
+            box = w.VBox([self.banner, self.screening, self.builder.widget])
             box.add_class("lm-builder-app")
             super().__init__(box, html=self.static_html_now, text=self.summary)
 
+        def keep(self, profile: Any) -> None:
+            """Store the answers the learner confirmed (incomplete ones are not stored)."""
+            try:
+                with opener() as progress:
+                    store_answers(progress, profile, clock().date())
+            except ValueError as exc:
+                self.screening.value = error_html(f"Your answers were not saved: {exc}")
+                return
+            except RECORD_ERRORS as exc:
+                self.screening.value = error_html(f"Your answers could not be saved: {exc}")
+                return
+            self.screening.value = (
+                "<p><strong>Your screening:</strong> saved with today's date; the practice "
+                "timers of the lessons use it too.</p>"
+            )
+
         def static_html_now(self) -> str:
-            return self.banner.value + self.builder.static_html_now()
+            return self.banner.value + self.screening.value + self.builder.static_html_now()
 
         def summary(self) -> str:
             off = "" if self.quiz_required else "[safety-quiz gate OFF] "

@@ -165,6 +165,43 @@ def test_builder_app_with_the_gate_off_shows_a_banner(
     assert bundle["text/plain"].startswith("[safety-quiz gate OFF] ")
 
 
+def test_builder_app_stores_the_answers_the_learner_confirms() -> None:
+    from datetime import UTC, datetime
+
+    from course.progress import Progress
+    from course.safety import Profile
+
+    now = datetime(2025, 6, 15, 10, 0, tzinfo=UTC)
+    view = apps.builder_app(require_quiz=False, now=lambda: now, live=False)
+    assert "not taken your personal screening" in view.screening.value
+    assert "Check every answer" in view.screening.value
+    checklist = view.builder.checklist
+    checklist.conditions["varicose_veins"].value = True
+    checklist.where["varicose_veins"].value = ("calf",)
+    checklist.done_button.click()
+    assert "saved with today" in view.screening.value
+    with Progress.open() as p:
+        stored = p.latest_screening()
+    assert stored.taken_at == now
+    assert stored.answers == Profile.of("varicose_veins", varicose_veins=["calf"]).to_dict()
+    # the next visit starts from the stored answers
+    again = apps.builder_app(require_quiz=False, now=lambda: now, live=False)
+    assert again.builder.checklist.conditions["varicose_veins"].value
+    assert "Using your screening of 15 June 2025" in again.screening.value
+    assert "Using your screening" in again._repr_mimebundle_()["text/html"]
+
+
+def test_builder_app_does_not_store_incomplete_answers() -> None:
+    from course.progress import Progress
+
+    view = apps.builder_app(require_quiz=False, live=False)
+    view.builder.checklist.conditions["varicose_veins"].value = True  # no "where"
+    view.builder.checklist.done_button.click()
+    assert "not saved" in view.screening.value
+    with Progress.open() as p:
+        assert p.screenings() == []
+
+
 def test_the_app_notebook_uses_the_gated_app() -> None:
     text = (apps.APPS_DIR / apps.APPS["builder"]).read_text(encoding="utf-8")
     assert "apps.builder_app()" in text and "require_quiz" not in text
@@ -351,6 +388,10 @@ def test_builder_app_serves_live_widgets_without_code(builder_app: Served) -> No
     states = _check_live(builder_app, text, "lm-builder")
     buttons = {s["state"].get("description") for s in states.values()}
     assert "Save routine" in " ".join(b for b in buttons if b)
+    # the quiz gate is on (no --no-quiz-gate) and says so; the screening state is shown
+    values = " ".join(str(s["state"].get("value", "")) for s in states.values())
+    assert "Safety quiz required" in values and "gate is OFF" not in values
+    assert "Your screening:" in values
 
 
 def test_quiz_app_serves_the_safety_quiz(quiz_app: Served) -> None:
