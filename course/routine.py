@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from datetime import date
 
 from course.models import Content, Goal, Phase, Step, Technique, content
 from course.safety import LEG_NAMES, LEGS, LegPlan, Profile, Screening, clearance_wording, screen
@@ -123,9 +124,11 @@ class Routine:
         except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"the saved routine could not be read ({exc})") from None
 
-    def to_markdown(self, title: str = "My leg self-massage routine") -> str:
+    def to_markdown(self, title: str = "My leg self-massage routine",
+                    cleared_on: date | None = None) -> str:
         """A printable card: the steps in a table (with the leg), then what the answers call
-        for, what was left out and why, and the disclaimer."""
+        for, what was left out and why, and the disclaimer. ``cleared_on`` is the day of the
+        learner's recorded clearance, shown with it."""
         lines = [
             f"# {title}",
             "",
@@ -155,7 +158,8 @@ class Routine:
             lines += ["", "**Waiting for a clinician's OK:** "
                       + ", ".join(LEG_NAMES[x] for x in self.held_legs)]
         if self.cleared:
-            lines += ["", f"**Clearance (your confirmation):** {clearance_wording()}"]
+            when = f" (confirmed on {cleared_on.isoformat()})" if cleared_on else ""
+            lines += ["", f"**Clearance (your confirmation):** {clearance_wording()}{when}"]
         if self.cautions:
             lines += ["", "**Your cautions**", ""] + [f"- {c}" for c in self.cautions]
         if self.left_out:

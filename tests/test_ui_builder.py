@@ -362,3 +362,17 @@ def test_screening_checklist_alone_reports_changes_and_done():
     ck.done_button.click()
     assert done == [ub.Profile.of("pregnancy", cleared=True)]
     assert "1 answer(s) ticked" in ck._repr_mimebundle_()["text/plain"]
+
+
+def test_the_saved_card_shows_the_recorded_clearance_and_its_date(b, tmp_path):
+    from datetime import date
+
+    with b.hold():
+        b.conditions["bleeding_risk"].value = True
+        b.clearance.value = True
+    with Progress.open() as p:
+        p.record_clearance(date(2026, 5, 4), b.clearance.description, ["bleeding_risk"])
+    path, _ = ub.save_routine(b.routine, "Gentle", folder=tmp_path)
+    card = path.read_text(encoding="utf-8")
+    assert "**Clearance (your confirmation):** A clinician has said gentle self-massage is fine " \
+        "for me. (confirmed on 2026-05-04)" in card

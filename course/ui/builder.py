@@ -119,7 +119,12 @@ def save_routine(
         raise ValueError("Give your routine a name first.")
     target = Path(folder) if folder is not None else data_dir() / "routines"
     target.mkdir(parents=True, exist_ok=True)
-    card = routine.to_markdown(title=name)
+    cleared_on = None
+    if routine.cleared:  # the card shows the day of the recorded clearance with it
+        with opener() as progress:
+            latest = getattr(progress, "latest_clearance", lambda: None)()
+        cleared_on = latest.confirmed_on if latest is not None else None
+    card = routine.to_markdown(title=name, cleared_on=cleared_on)
     n = 1
     while True:
         path = target / f"{slug(name)}-{n}.md"
