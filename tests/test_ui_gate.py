@@ -191,6 +191,12 @@ def test_a_held_leg_is_left_out_of_the_timer_not_the_other_leg():
     g = gate("thumb")
     assert g.state == "practice"
     assert {s.side for s in g.timer.routine.steps} == {"left"}
+    assert "Right leg waits for a clinician" in g.refusal.value and ug.visible(g.clearance_box)
+    g.cleared_box.value = True
+    g.cleared_on.value = NOW.date()
+    g.record_button.click()
+    assert g.state == "practice" and {s.side for s in g.timer.routine.steps} == {"left", "right"}
+    assert not ug.visible(g.clearance_box) and g.refusal.value == ""
 
 
 def test_an_unreadable_record_refuses_with_the_reason():

@@ -29,7 +29,7 @@ import ipywidgets as w
 
 from course.progress import Clearance, StoredScreening
 from course.routine import Routine
-from course.safety import Profile, screen
+from course.safety import LEG_NAMES, Profile, screen
 from course.screening import (
     Answers,
     clearance_cover,
@@ -250,6 +250,9 @@ class PracticeGate(Fallback):
             live=self._live,
         )
         self.practice.children = (self.timer.widget,)
+        if s.held_legs:  # one leg waits: practise the other, and offer to record the OK
+            waiting = [f"{LEG_NAMES[x]} waits for a clinician's OK." for x in s.held_legs]
+            self._hold(a, "\n".join(waiting), state="practice")
 
     def _ask(self, a: Answers, initial: Profile | None) -> None:
         self.state = "ask"
@@ -267,8 +270,8 @@ class PracticeGate(Fallback):
         self.form = self._checklist(initial, on_done=self.on_screened)
         self.asking.children = (self.form.widget,)
 
-    def _hold(self, a: Answers, summary: str) -> None:
-        self.state = "hold"
+    def _hold(self, a: Answers, summary: str, *, state: str = "hold") -> None:
+        self.state = state
         lines = summary.splitlines()
         body = "".join(f"<p>{esc(line)}</p>" for line in lines)
         if a.clearance:
