@@ -142,3 +142,17 @@ def test_every_contraindication_has_a_plain_question_and_advice():
     for item in content().contraindications:
         assert item.question.strip().endswith((".", "?")), item.id
         assert item.instead.strip(), item.id
+
+
+def test_no_screening_id_is_written_into_the_safety_code():
+    """Every rule is data: the code that screens, plans and shows never names a condition."""
+    from pathlib import Path
+
+    import course
+
+    root = Path(course.__file__).parent
+    code = "".join((root / f).read_text(encoding="utf-8")
+                   for f in ("safety.py", "routine.py", "ui/builder.py"))
+    named = sorted(x.id for x in content().screening_items
+                   if f'"{x.id}"' in code or f"'{x.id}'" in code)
+    assert named == []
