@@ -21,9 +21,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate every content file and the quiz banks; print a summary or the problems."""
     from course.models import ContentError, load_content
     from course.quiz import lint
+    from course.screening import load_policy
 
     try:
         c = load_content(args.content)
+        load_policy(args.content)  # when the screening and clearances are asked again
     except ContentError as exc:
         print(f"Content check failed: {len(exc.problems)} problem(s)", file=sys.stderr)
         for line in exc.problems:

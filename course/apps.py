@@ -23,7 +23,8 @@ import os
 import secrets
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,12 @@ APPS = {"builder": "routine_builder.ipynb", "quiz": "quiz.ipynb"}
 DEFAULT_PORT = 8866  # Voilà's own default, so its documentation still applies
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 INDEX = "index.html"
+
+
+# The safety-quiz gate of the builder app is on unless an instructor starts the app with
+# this flag (for a demonstration); the page then says so in a banner on top.
+NO_QUIZ_GATE = "--no-quiz-gate"
+QUIZ_GATE_ENV = "COURSE_REQUIRE_SAFETY_QUIZ"  # read by course.ui.builder.quiz_required
 
 
 class AppError(Exception):
@@ -92,14 +99,141 @@ def voila_command(
     ]
 
 
+def app_env(app: str, *, quiz_gate: bool = True, base: dict[str, str] | None = None) -> dict:
+    """The environment Voilà (and so the app's kernel) runs in.
+
+    The quiz gate is set explicitly either way: a ``COURSE_REQUIRE_SAFETY_QUIZ=0`` left in an
+    instructor's shell must not switch it off for learners unnoticed; only ``--no-quiz-gate``
+    does, and only for the builder.
+    """
+    if not quiz_gate and app != "builder":
+        raise AppError(f"{NO_QUIZ_GATE} applies to the builder app only, not to {app!r}")
+    env = dict(os.environ if base is None else base)
+    env[QUIZ_GATE_ENV] = "1" if quiz_gate else "0"
+    return env
+
+
+def quiz_gate_html(required: bool) -> str:
+    """What the builder app says on top about the safety-quiz gate."""
+    if required:
+        return (
+            '<div class="lm-quiz-gate-on" role="status" style="border:2px solid #0072B2;'
+            'padding:6px 10px"><strong>Safety quiz required.</strong> The builder opens once '
+            "you have passed the whole safety quiz (lesson 05, or the quiz app: "
+            "<code>python -m course app quiz</code>).</div>"
+        )
+    return (
+        '<div class="lm-quiz-gate-off" role="alert" style="border:3px solid #D55E00;'
+        'padding:8px 10px;background:#FFF4E5"><strong>Instructor mode: the safety-quiz gate '
+        "is OFF.</strong> Anyone on this page can build a routine without having passed the "
+        "safety quiz. It was started with <code>--no-quiz-gate</code> for a demonstration; "
+        "restart without it before learners use the app.</div>"
+    )
+
+
+def builder_app(
+    require_quiz: bool | None = None, *, now: Callable[[], datetime] | None = None, **builder: Any
+) -> Any:
+    """The routine builder as the standalone app shows it: the quiz-gate state on top, the
+    state of the learner's personal screening, then the builder.
+
+    The builder's checklist (step 1) starts from the learner's stored screening; the answers
+    are stored, dated, whenever the learner confirms them ("These are my answers", Save or
+    Start practice), so the app's practice uses a screening just as the lessons' timers do.
+    ``require_quiz`` None follows ``$COURSE_REQUIRE_SAFETY_QUIZ``, which
+    ``python -m course app`` always sets. ``now`` and ``opener`` are for tests.
+
+    Returns a displayable view with ``.builder`` (the RoutineBuilder), ``.banner``,
+    ``.screening`` (an HTML line) and ``.quiz_required``.
+    """
+    import ipywidgets as w
+
+    from course.screening import current_answers
+    from course.ui.builder import RoutineBuilder, quiz_required
+    from course.ui.display import Fallback, error_html, esc
+    from course.ui.gate import RECORD_ERRORS, starting_answers, store_answers, utc_now
+
+    clock = now or utc_now
+
+    def default_opener() -> Any:
+        from course.progress import Progress
+
+        return Progress.open(clock=clock)
+
+    opener = builder.pop("opener", None) or default_opener
+
+    class BuilderApp(Fallback):
+        def __init__(self) -> None:
+            self.quiz_required = quiz_required(require_quiz)
+            self.banner = w.HTML(quiz_gate_html(self.quiz_required))
+            self.banner.add_class("lm-quiz-gate")
+            self.screening = w.HTML()
+            self.screening.add_class("lm-app-screening")
+            initial = None
+            try:
+                with opener() as progress:
+                    stored, clearance = progress.latest_screening(), progress.latest_clearance()
+                a = current_answers(stored, clearance, clock())
+                initial = a.profile or starting_answers(stored, clearance, clock().date())
+                ask = (
+                    ""
+                    if not a.ask
+                    else (
+                        " Check every answer in step 1, change what has changed, and press "
+                        "“These are my answers”."
+                    )
+                )
+                self.screening.value = (
+                    f"<p><strong>Your screening:</strong> {esc(a.reason)}{ask}</p>"
+                )
+            except RECORD_ERRORS as exc:
+                self.screening.value = error_html(f"Your progress record could not be read: {exc}")
+            self.builder = RoutineBuilder(
+                self.quiz_required, opener=opener, initial=initial, on_profile=self.keep, **builder
+            )
+            box = w.VBox([self.banner, self.screening, self.builder.widget])
+            box.add_class("lm-builder-app")
+            super().__init__(box, html=self.static_html_now, text=self.summary)
+
+        def keep(self, profile: Any) -> None:
+            """Store the answers the learner confirmed (incomplete ones are not stored)."""
+            try:
+                with opener() as progress:
+                    store_answers(progress, profile, clock().date())
+            except ValueError as exc:
+                self.screening.value = error_html(f"Your answers were not saved: {exc}")
+                return
+            except RECORD_ERRORS as exc:
+                self.screening.value = error_html(f"Your answers could not be saved: {exc}")
+                return
+            self.screening.value = (
+                "<p><strong>Your screening:</strong> saved with today's date; the practice "
+                "timers of the lessons use it too.</p>"
+            )
+
+        def static_html_now(self) -> str:
+            return self.banner.value + self.screening.value + self.builder.static_html_now()
+
+        def summary(self) -> str:
+            off = "" if self.quiz_required else "[safety-quiz gate OFF] "
+            return off + self.builder.summary()
+
+    return BuilderApp()
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     """Start Voilà in the foreground (Ctrl+C stops it); print the address to open."""
     try:
         command = voila_command(args.app, port=args.port, ip=args.ip, token=not args.no_token)
+        env = app_env(args.app, quiz_gate=not args.no_quiz_gate)
     except AppError as exc:
         print(f"Cannot start the app: {exc}", file=sys.stderr)
         return 2
-    env = dict(os.environ)
+    if args.no_quiz_gate:
+        print(
+            "Instructor mode: the safety-quiz gate is OFF; the page shows a banner saying so.",
+            file=sys.stderr,
+        )
     url = f"http://{'[' + args.ip + ']' if ':' in args.ip else args.ip}:{args.port}/"
     if args.no_token:
         env.pop("JUPYTER_TOKEN", None)
@@ -316,6 +450,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--no-token",
         action="store_true",
         help="serve without a token (refused unless --ip is a loopback address)",
+    )
+    p.add_argument(
+        NO_QUIZ_GATE,
+        action="store_true",
+        help="instructors only: let the builder work without a passed safety quiz "
+        "(the page shows a banner)",
     )
     p.set_defaults(func=cmd_app)
 

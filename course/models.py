@@ -181,11 +181,23 @@ class Phase(StrEnum):
 
 
 class Step(Strict):
-    """One timed step of a technique, on one or more areas."""
+    """One timed step of a technique, on one or more areas.
+
+    ``areas`` are the areas the step works on. ``touches`` are areas it covers without working
+    them (a warm towel wrapped round the lower leg also covers the ankle and the shin), and
+    ``starts_at`` is where the hands or the ball start when that is not one of ``areas``: a
+    step is never placed on a leg where any of these is kept out, unless ``start_elsewhere``
+    gives an instruction that starts somewhere else. ``position`` names the body position,
+    so a screening answer can exclude it (pregnancy: no lying flat on the back).
+    """
 
     id: Id
     instruction: Text
     areas: list[Id] = Field(min_length=1)
+    touches: list[Id] = Field(default_factory=list)
+    starts_at: Id | None = None
+    start_elsewhere: str = ""
+    position: Id
     seconds: int = Field(gt=0, le=600)
     min_seconds: int = Field(default=15, gt=0, le=600)
     # A step that does not get better longer (taking hold of the foot) stops growing here
@@ -251,11 +263,37 @@ class Technique(Strict):
 
 
 class Effect(StrEnum):
-    """What a contraindication does to a routine: the three kinds the course teaches."""
+    """The headline of a contraindication, as the lessons group them (stop, area, caution).
+
+    The detailed effect on a routine is in the other fields of :class:`Contraindication`
+    (``hold``, ``exclude``, ``max_pressure``, ``no_heat``); ``effect`` says which group the
+    lessons and the checklist show it in, and ``stop`` / ``area`` also act.
+    """
 
     STOP = "stop"  # stop everything, no routine
     AREA = "area"  # keep an area out of every routine
     CAUTION = "caution"  # lighter pressure and advice first
+
+
+class Hold(StrEnum):
+    """What waits for a clinician's OK ("a clinician has said gentle self-massage is fine")."""
+
+    NONE = "none"
+    LEG = "leg"  # the leg(s) the answer names wait; the other leg may be planned
+    ALL = "all"  # no routine at all until cleared
+
+
+class Exclude(Strict):
+    """Techniques, steps (``technique.step``) or body positions a condition leaves out."""
+
+    techniques: list[Id] = Field(default_factory=list)
+    steps: list[Annotated[str, Field(pattern=r"^[a-z0-9_]+\.[a-z0-9_]+$")]] = Field(
+        default_factory=list
+    )
+    positions: list[Id] = Field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.techniques or self.steps or self.positions)
 
 
 class Urgency(StrEnum):
@@ -277,8 +315,19 @@ class Contraindication(Strict):
     instead: Text
     urgency: Urgency = Urgency.NONE
     red_flags: list[Text] = Field(default_factory=list)
+    # asks_where: the learner names the areas (and the leg); asks_side: only the leg.
     asks_where: bool = False
+    asks_side: bool = False
+    # Strength 2: wait for a clinician's OK (the named leg, or everything).
+    hold: Hold = Hold.NONE
+    # Strength 3: the named areas stay out (never worked, heated or started on).
+    keep_out: bool = False
+    # Strength 4: techniques, steps or positions left out (for the whole routine).
+    exclude: Exclude = Field(default_factory=Exclude)
+    # Strength 5: pressure at most N on the named leg(s), also after clearance.
     max_pressure: Pressure | None = None
+    # An objective cue that replaces the number where the skin cannot judge pressure.
+    pressure_cue: str = ""
     no_heat: bool = False
     sources: list[Id] = Field(default_factory=list)
 
@@ -286,11 +335,42 @@ class Contraindication(Strict):
     def _effect_fields(self) -> Contraindication:
         if self.effect is Effect.AREA and not self.asks_where:
             raise ValueError("effect 'area' needs asks_where: true (which area to keep out?)")
+        if self.keep_out and not self.asks_where:
+            raise ValueError("keep_out needs asks_where: true (which area to keep out?)")
         if self.effect is Effect.STOP and self.max_pressure is not None:
             raise ValueError("effect 'stop' takes no max_pressure (nothing is massaged)")
-        if self.effect is Effect.CAUTION and self.max_pressure is None and not self.no_heat:
-            raise ValueError("effect 'caution' needs max_pressure or no_heat")
+        acts = (self.max_pressure is not None or self.no_heat or self.hold is not Hold.NONE
+                or bool(self.exclude))
+        if self.effect is Effect.CAUTION and not acts:
+            raise ValueError("effect 'caution' needs max_pressure, no_heat, hold or exclude")
         return self
+
+    @property
+    def keeps_out(self) -> bool:
+        """Whether the answered areas stay out (every 'area' condition does)."""
+        return self.keep_out or self.effect is Effect.AREA
+
+    @property
+    def asks_leg(self) -> bool:
+        """Whether the answer names a leg (left, right or both)."""
+        return self.asks_where or self.asks_side
+
+
+class Escalation(Strict):
+    """A combination of answers that is more urgent than each answer alone.
+
+    ``when`` is a list of groups: the rule fires when at least one answer of *every* group is
+    given (pregnancy or recent surgery, AND leg pain). Firing can only add a stop and raise
+    the urgency, so adding an answer never makes the result less strict.
+    """
+
+    id: Id
+    name: Text
+    when: list[list[Id]] = Field(min_length=2)
+    stop: bool = True
+    urgency: Urgency
+    advice: Text
+    sources: list[Id] = Field(min_length=1)
 
 
 # --- goals ------------------------------------------------------------------------------
@@ -464,12 +544,15 @@ class Content(Strict):
     techniques: list[Technique]
     goals: list[Goal]
     contraindications: list[Contraindication]
+    risk_factors: list[Contraindication] = Field(default_factory=list)
+    escalations: list[Escalation] = Field(default_factory=list)
     benefits: list[Benefit]
     faq: list[Faq]
     notes: list[Note]
     lessons: list[Lesson]
     quizzes: list[QuizBank] = Field(default_factory=list)
     equipment: dict[Id, Text] = Field(default_factory=dict)
+    positions: dict[Id, Text] = Field(default_factory=dict)
 
     def by_id(self, kind: str) -> dict[str, Any]:
         return {item.id: item for item in getattr(self, kind)}
@@ -489,6 +572,19 @@ class Content(Strict):
     @cached_property
     def contraindication(self) -> dict[str, Contraindication]:
         return self.by_id("contraindications")
+
+    @cached_property
+    def screening_items(self) -> list[Contraindication]:
+        """Every screening question: the contraindications, then the risk factors."""
+        return [*self.contraindications, *self.risk_factors]
+
+    @cached_property
+    def screening_item(self) -> dict[str, Contraindication]:
+        return {x.id: x for x in self.screening_items}
+
+    @cached_property
+    def escalation(self) -> dict[str, Escalation]:
+        return self.by_id("escalations")
 
     @cached_property
     def benefit(self) -> dict[str, Benefit]:
@@ -531,6 +627,8 @@ FILES: dict[str, tuple[str, type[Strict]]] = {
     "techniques": ("techniques.yaml", Technique),
     "goals": ("goals.yaml", Goal),
     "contraindications": ("contraindications.yaml", Contraindication),
+    "risk_factors": ("risk_factors.yaml", Contraindication),
+    "escalations": ("escalations.yaml", Escalation),
     "benefits": ("benefits.yaml", Benefit),
     "faq": ("faq.yaml", Faq),
     "notes": ("notes.yaml", Note),
@@ -609,6 +707,8 @@ SINGULAR = {
     "areas": "area",
     "techniques": "technique",
     "contraindications": "contraindication",
+    "escalations": "escalation rule",
+    "risk_factors": "risk factor",
     "benefits": "benefit",
     "faq": "faq entry",
     "quizzes": "quiz bank",
@@ -649,8 +749,40 @@ def _check_refs(c: dict[str, Any]) -> list[str]:
         for t in c["techniques"]:
             if t.id not in g.reasons:
                 problems.append(f"goals.yaml: {g.id}: reasons: no reason for technique '{t.id}'")
-    for x in c["contraindications"]:
-        need("contraindications.yaml", x.id, "sources", x.sources, "sources")
+    positions = set(c.get("positions", {}))
+    steps = {f"{t.id}.{s.id}" for t in c["techniques"] for s in t.steps}
+    for t in c["techniques"]:
+        for n, step in enumerate(t.steps):
+            need("techniques.yaml", t.id, f"steps[{n}].touches", step.touches, "areas")
+            if step.starts_at is not None:
+                need("techniques.yaml", t.id, f"steps[{n}].starts_at", [step.starts_at], "areas")
+            if step.position not in positions:
+                problems.append(f"techniques.yaml: {t.id}: steps[{n}].position: "
+                                f"unknown position '{step.position}'")
+    screening_ids = {x.id for x in [*c["contraindications"], *c.get("risk_factors", [])]}
+    for key in ("contraindications", "risk_factors"):
+        label = FILES[key][0]
+        for x in c.get(key, []):
+            need(label, x.id, "sources", x.sources, "sources")
+            need(label, x.id, "exclude.techniques", x.exclude.techniques, "techniques")
+            for value in x.exclude.steps:
+                if value not in steps:
+                    problems.append(f"{label}: {x.id}: exclude.steps: unknown step '{value}'")
+            for value in x.exclude.positions:
+                if value not in positions:
+                    problems.append(
+                        f"{label}: {x.id}: exclude.positions: unknown position '{value}'")
+    clash = sorted(x.id for x in c.get("risk_factors", [])
+                   if x.id in {y.id for y in c["contraindications"]})
+    for dup in clash:
+        problems.append(f"risk_factors.yaml: {dup}: id: is also a contraindication")
+    for e in c.get("escalations", []):
+        need("escalations.yaml", e.id, "sources", e.sources, "sources")
+        for n, group in enumerate(e.when):
+            for value in group:
+                if value not in screening_ids:
+                    problems.append(f"escalations.yaml: {e.id}: when[{n}]: "
+                                    f"unknown screening answer '{value}'")
     for b in c["benefits"]:
         need("benefits.yaml", b.id, "sources", b.sources, "sources")
     for f in c["faq"]:
@@ -696,6 +828,13 @@ def load_content(content_dir: Path | str | None = None) -> Content:
                     problems.append("techniques.yaml: equipment: expected a mapping id -> name")
                     equipment = {}
                 c["equipment"] = equipment
+                positions = data.get("positions", {})
+                if not isinstance(positions, dict) or not all(
+                    isinstance(v, str) for v in positions.values()
+                ):
+                    problems.append("techniques.yaml: positions: expected a mapping id -> name")
+                    positions = {}
+                c["positions"] = positions
             items, errs = _entries(data, key, filename, model)
             problems += errs
         else:

@@ -36,7 +36,7 @@ import stat
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -55,7 +55,7 @@ DB_NAME = "progress.sqlite3"
 ENV_DATA_DIR = "COURSE_DATA_DIR"
 # "LMAS" in ASCII: marks the file as ours for `PRAGMA application_id` (and for `file(1)`).
 APPLICATION_ID = 0x4C4D4153
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
 # The record lists health conditions (routine cards, screenings): the learner's eyes only.
@@ -76,6 +76,8 @@ MAX_ROUTINE_JSON = 200_000
 MAX_CARD_MD = 200_000
 MAX_PRACTICE_SECONDS = 24 * 3600
 MAX_STEPS = 1000
+MAX_SCREENING_JSON = 20_000
+MAX_WORDING = 500
 
 EXPORT_FORMAT = "legmassage-results"
 EXPORT_VERSION = 1
@@ -127,6 +129,31 @@ _SCHEMA = (
         PRIMARY KEY (bank, question_id)
     )""",
 )
+
+# Tables added after version 1, by the version that added them. A new file gets all of them;
+# an older file of ours gets the missing ones when it is opened (see Progress._upgrade), so a
+# learner's record is carried forward, never replaced.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    2: (
+        # The learner's personal screening (issue 9): the answers as the safety model's own
+        # JSON (Profile.to_dict()), with the time they were given, so every practice timer
+        # can use the current one and ask again when it is stale.
+        """CREATE TABLE IF NOT EXISTS screenings (
+            id INTEGER PRIMARY KEY,
+            answers_json TEXT NOT NULL CHECK (json_valid(answers_json)),
+            taken_at TEXT NOT NULL
+        )""",
+        # "A clinician has said gentle self-massage is fine for me": the day the learner says
+        # it was confirmed, the words they confirmed, and which held conditions it covered.
+        """CREATE TABLE IF NOT EXISTS clearances (
+            id INTEGER PRIMARY KEY,
+            confirmed_on TEXT NOT NULL,
+            wording TEXT NOT NULL CHECK (length(wording) > 0),
+            conditions_json TEXT NOT NULL CHECK (json_valid(conditions_json)),
+            recorded_at TEXT NOT NULL
+        )""",
+    ),
+}
 
 
 # --- where the file lives ----------------------------------------------------------------
@@ -188,6 +215,30 @@ class ReviewState:
     question_id: str
     box: int
     due: date
+
+
+@dataclass(frozen=True)
+class StoredScreening:
+    """One personal screening as stored: the answers (``Profile.to_dict()``) and when."""
+
+    id: int
+    answers: dict[str, Any]
+    taken_at: datetime
+
+
+@dataclass(frozen=True)
+class Clearance:
+    """A learner's record that a clinician cleared gentle self-massage.
+
+    ``confirmed_on`` is the day the learner says the clinician confirmed it (what the
+    six-month rule counts from); ``conditions`` the held conditions it was given for.
+    """
+
+    id: int
+    confirmed_on: date
+    wording: str
+    conditions: tuple[str, ...]
+    recorded_at: datetime
 
 
 @dataclass(frozen=True)
@@ -581,11 +632,16 @@ class Progress:
 
     def _init_or_check(self, conn: sqlite3.Connection) -> bool:
         """Inside an IMMEDIATE transaction, so two processes creating the file at once see
-        one another's work instead of both initialising it. True if it created the record."""
+        one another's work instead of both initialising it. True if it created the record;
+        a record of ours from an older version is upgraded in the same transaction."""
         if not self._ownership(conn):
+            self._upgrade(conn)
             return False
         for statement in _SCHEMA:
             conn.execute(statement)
+        for version in sorted(_MIGRATIONS):  # a new file gets every version's tables
+            for statement in _MIGRATIONS[version]:
+                conn.execute(statement)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         now = _stamp(self._now())
@@ -599,6 +655,26 @@ class Progress:
             ],
         )
         return True
+
+    def _upgrade(self, conn: sqlite3.Connection) -> None:
+        """Bring an older file of ours up to :data:`SCHEMA_VERSION` (inside the same
+        IMMEDIATE transaction as the check): add the tables of each later version and
+        restamp it. Only ever adds; nothing the learner saved is changed."""
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version >= SCHEMA_VERSION:
+            return
+        for step in sorted(v for v in _MIGRATIONS if v > version):
+            for statement in _MIGRATIONS[step]:
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('schema_version', ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(SCHEMA_VERSION),),
+        )
+        log.info(
+            "%s: progress record upgraded from schema %s to %s", self.path, version, SCHEMA_VERSION
+        )
 
     def _ownership(self, conn: sqlite3.Connection) -> bool:
         """True for an empty database (ours to create), False for one of ours; raises
@@ -879,6 +955,88 @@ class Progress:
         )
         return [PracticeSession(r[0], r[1], r[2], r[3], datetime.fromisoformat(r[4])) for r in rows]
 
+    # -- the personal screening and clinician clearances (issue 9) ----------------------
+    # Health answers stay on the learner's machine: export() leaves them out, as it leaves
+    # out routine cards. The rules on when a screening or a clearance is current live in
+    # course.screening; these methods only keep and return them.
+
+    def save_screening(self, answers: Mapping[str, Any]) -> int:
+        """Keep one personal screening (``Profile.to_dict()``), dated now; returns its id."""
+        if not isinstance(answers, Mapping):
+            raise ValueError(
+                f"answers must be a mapping (Profile.to_dict()), got {type(answers).__name__}"
+            )
+        try:
+            text = json.dumps(dict(answers), sort_keys=True, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"answers cannot be stored as JSON: {exc}") from None
+        _check_text("answers", text, MAX_SCREENING_JSON)
+        when = _stamp(self._now())
+        with self._write(self._conn) as conn:
+            cur = conn.execute(
+                "INSERT INTO screenings (answers_json, taken_at) VALUES (?, ?)", (text, when)
+            )
+            return int(cur.lastrowid)
+
+    def screenings(self) -> list[StoredScreening]:
+        """Every stored screening, oldest first."""
+        rows = self._conn.execute("SELECT id, answers_json, taken_at FROM screenings ORDER BY id")
+        return [StoredScreening(r[0], json.loads(r[1]), datetime.fromisoformat(r[2])) for r in rows]
+
+    def latest_screening(self) -> StoredScreening | None:
+        """The screening given last, or None if the learner has never taken one."""
+        r = self._conn.execute(
+            "SELECT id, answers_json, taken_at FROM screenings ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return StoredScreening(r[0], json.loads(r[1]), datetime.fromisoformat(r[2])) if r else None
+
+    def record_clearance(
+        self, confirmed_on: date, wording: str, conditions: Sequence[str] = ()
+    ) -> int:
+        """Record "a clinician has said gentle self-massage is fine for me".
+
+        ``confirmed_on`` is the day the clinician said it (not in the future: the six-month
+        renewal counts from it); ``wording`` the sentence the learner confirmed;
+        ``conditions`` the ids of the held conditions it was given for.
+        """
+        if not isinstance(confirmed_on, date) or isinstance(confirmed_on, datetime):
+            raise ValueError(f"confirmed_on must be a date, got {confirmed_on!r}")
+        now = self._now()
+        if confirmed_on > now.date():
+            raise ValueError(
+                f"confirmed_on {confirmed_on.isoformat()} is in the future; give the day the "
+                "clinician said it"
+            )
+        _check_text("wording", wording, MAX_WORDING)
+        if isinstance(conditions, str) or not isinstance(conditions, Sequence | set | frozenset):
+            raise ValueError(
+                f"conditions must be a list of condition ids, got {type(conditions).__name__}"
+            )
+        ids = sorted({_check_id("condition", c) for c in conditions})
+        with self._write(self._conn) as conn:
+            cur = conn.execute(
+                "INSERT INTO clearances (confirmed_on, wording, conditions_json, recorded_at)"
+                " VALUES (?, ?, ?, ?)",
+                (confirmed_on.isoformat(), " ".join(wording.split()), json.dumps(ids), _stamp(now)),
+            )
+            return int(cur.lastrowid)
+
+    def clearances(self) -> list[Clearance]:
+        """Every recorded clearance, oldest record first."""
+        rows = self._conn.execute(
+            "SELECT id, confirmed_on, wording, conditions_json, recorded_at FROM clearances"
+            " ORDER BY id"
+        )
+        return [_clearance(r) for r in rows]
+
+    def latest_clearance(self) -> Clearance | None:
+        """The clearance recorded last (the learner's latest word), or None."""
+        r = self._conn.execute(
+            "SELECT id, confirmed_on, wording, conditions_json, recorded_at FROM clearances"
+            " ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return _clearance(r) if r else None
+
     # -- meta and export ------------------------------------------------------------------
 
     @property
@@ -943,6 +1101,16 @@ class Progress:
             Path(tmp).unlink(missing_ok=True)
             raise
         return target
+
+
+def _clearance(row: Sequence[Any]) -> Clearance:
+    return Clearance(
+        row[0],
+        date.fromisoformat(row[1]),
+        row[2],
+        tuple(json.loads(row[3])),
+        datetime.fromisoformat(row[4]),
+    )
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:

@@ -90,6 +90,123 @@ def test_loopback_addresses() -> None:
     assert not any(apps.is_loopback(ip) for ip in ("0.0.0.0", "::", "192.168.1.5", "host"))
 
 
+# --- the safety-quiz gate of the builder app ---------------------------------------------
+
+
+def test_the_app_environment_sets_the_quiz_gate_explicitly() -> None:
+    # a "0" left in the instructor's shell does not switch the gate off for learners
+    assert (
+        apps.app_env("builder", base={"COURSE_REQUIRE_SAFETY_QUIZ": "0"})[apps.QUIZ_GATE_ENV] == "1"
+    )
+    assert apps.app_env("builder", quiz_gate=False, base={})[apps.QUIZ_GATE_ENV] == "0"
+    with pytest.raises(apps.AppError, match="builder app only"):
+        apps.app_env("quiz", quiz_gate=False)
+
+
+@pytest.mark.parametrize(("flags", "gate"), [([], "1"), (["--no-quiz-gate"], "0")])
+def test_cmd_app_passes_the_gate_to_voila(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], flags, gate
+) -> None:
+    from course.__main__ import main
+
+    seen: dict[str, Any] = {}
+
+    class Became(Exception):
+        """``os.execve`` never returns: the fake stops here instead of starting Voilà."""
+
+    def fake_execve(path: str, argv: list[str], env: dict[str, str]) -> None:
+        seen.update(argv=argv, env=env)
+        raise Became
+
+    def no_server(*args: Any, **kw: Any) -> int:
+        raise AssertionError("a test must not start Voilà")
+
+    monkeypatch.setenv("COURSE_REQUIRE_SAFETY_QUIZ", "0")
+    monkeypatch.setattr(apps.os, "execve", fake_execve)
+    monkeypatch.setattr(apps.os, "name", "posix")
+    monkeypatch.setattr(apps.subprocess, "call", no_server)
+    with pytest.raises(Became):
+        main(["app", "builder", *flags])
+    assert seen["env"]["COURSE_REQUIRE_SAFETY_QUIZ"] == gate
+    assert seen["argv"][3].endswith("routine_builder.ipynb")
+    assert ("gate is OFF" in capsys.readouterr().err) is (gate == "0")
+
+
+def test_no_quiz_gate_is_refused_for_the_quiz_app(capsys: pytest.CaptureFixture[str]) -> None:
+    from course.__main__ import main
+
+    assert main(["app", "quiz", "--no-quiz-gate"]) == 2
+    assert "builder app only" in capsys.readouterr().err
+
+
+def test_builder_app_shows_the_gate_on_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COURSE_REQUIRE_SAFETY_QUIZ", raising=False)
+    view = apps.builder_app()
+    assert view.quiz_required and view.builder.gated  # no passed quiz in a fresh record
+    assert "Safety quiz required" in view.banner.value
+    bundle = view._repr_mimebundle_()
+    assert "Safety quiz required" in bundle["text/html"] and "OFF" not in bundle["text/html"]
+    assert "lm-builder-app" in view.widget._dom_classes
+
+
+@pytest.mark.parametrize("how", ["argument", "environment"])
+def test_builder_app_with_the_gate_off_shows_a_banner(
+    monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    if how == "environment":
+        monkeypatch.setenv("COURSE_REQUIRE_SAFETY_QUIZ", "0")
+        view = apps.builder_app()
+    else:
+        view = apps.builder_app(require_quiz=False)
+    assert not view.quiz_required and not view.builder.gated
+    assert 'role="alert"' in view.banner.value and "gate is OFF" in view.banner.value
+    bundle = view._repr_mimebundle_()
+    assert bundle["text/html"].startswith(view.banner.value)
+    assert bundle["text/plain"].startswith("[safety-quiz gate OFF] ")
+
+
+def test_builder_app_stores_the_answers_the_learner_confirms() -> None:
+    from datetime import UTC, datetime
+
+    from course.progress import Progress
+    from course.safety import Profile
+
+    now = datetime(2025, 6, 15, 10, 0, tzinfo=UTC)
+    view = apps.builder_app(require_quiz=False, now=lambda: now, live=False)
+    assert "not taken your personal screening" in view.screening.value
+    assert "Check every answer" in view.screening.value
+    checklist = view.builder.checklist
+    checklist.conditions["varicose_veins"].value = True
+    checklist.where["varicose_veins"].value = ("calf",)
+    checklist.done_button.click()
+    assert "saved with today" in view.screening.value
+    with Progress.open() as p:
+        stored = p.latest_screening()
+    assert stored.taken_at == now
+    assert stored.answers == Profile.of("varicose_veins", varicose_veins=["calf"]).to_dict()
+    # the next visit starts from the stored answers
+    again = apps.builder_app(require_quiz=False, now=lambda: now, live=False)
+    assert again.builder.checklist.conditions["varicose_veins"].value
+    assert "Using your screening of 15 June 2025" in again.screening.value
+    assert "Using your screening" in again._repr_mimebundle_()["text/html"]
+
+
+def test_builder_app_does_not_store_incomplete_answers() -> None:
+    from course.progress import Progress
+
+    view = apps.builder_app(require_quiz=False, live=False)
+    view.builder.checklist.conditions["varicose_veins"].value = True  # no "where"
+    view.builder.checklist.done_button.click()
+    assert "not saved" in view.screening.value
+    with Progress.open() as p:
+        assert p.screenings() == []
+
+
+def test_the_app_notebook_uses_the_gated_app() -> None:
+    text = (apps.APPS_DIR / apps.APPS["builder"]).read_text(encoding="utf-8")
+    assert "apps.builder_app()" in text and "require_quiz" not in text
+
+
 # --- the real server ---------------------------------------------------------------------
 
 
@@ -271,6 +388,10 @@ def test_builder_app_serves_live_widgets_without_code(builder_app: Served) -> No
     states = _check_live(builder_app, text, "lm-builder")
     buttons = {s["state"].get("description") for s in states.values()}
     assert "Save routine" in " ".join(b for b in buttons if b)
+    # the quiz gate is on (no --no-quiz-gate) and says so; the screening state is shown
+    values = " ".join(str(s["state"].get("value", "")) for s in states.values())
+    assert "Safety quiz required" in values and "gate is OFF" not in values
+    assert "Your screening:" in values
 
 
 def test_quiz_app_serves_the_safety_quiz(quiz_app: Served) -> None:

@@ -76,7 +76,7 @@ def test_file_is_stamped_and_configured(prog):
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
     meta = dict(conn.execute("SELECT key, value FROM meta"))
     assert meta["application"] == "legmassage-course"
-    assert meta["schema_version"] == "1"
+    assert meta["schema_version"] == str(progress.SCHEMA_VERSION)
     assert meta["learner_id"].startswith("anon-")
     assert meta["created_at"] == START.isoformat()
 
@@ -290,6 +290,154 @@ def test_routines_and_practice(prog, clock):
         (p2, None, 120, 2),
     ]
     assert sessions[0].practised_at == START + timedelta(minutes=5)
+
+
+# --- the personal screening and clearances ---------------------------------------------
+
+
+ANSWERS = {"conditions": ["pregnancy"], "where": {}, "cleared": False}
+
+
+def test_screenings_are_kept_with_their_time_latest_last(prog, clock):
+    assert prog.latest_screening() is None and prog.screenings() == []
+    first = prog.save_screening(ANSWERS)
+    clock.advance(days=3)
+    second = prog.save_screening({"conditions": [], "where": {}, "cleared": False})
+    latest = prog.latest_screening()
+    assert latest is not None
+    assert (latest.id, latest.answers, latest.taken_at) == (
+        second,
+        {"conditions": [], "where": {}, "cleared": False},
+        START + timedelta(days=3),
+    )
+    assert [(s.id, s.answers, s.taken_at) for s in prog.screenings()] == [
+        (first, ANSWERS, START),
+        (second, latest.answers, latest.taken_at),
+    ]
+
+
+def test_a_screening_survives_reopening(data_dir, clock):
+    with Progress.open(clock=clock) as p:
+        p.save_screening(ANSWERS)
+    with Progress.open(clock=clock) as p:
+        latest = p.latest_screening()
+    assert latest is not None and latest.answers == ANSWERS and latest.taken_at == START
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        (["pregnancy"], "must be a mapping"),
+        ("pregnancy", "must be a mapping"),
+        ({"when": datetime(2025, 1, 1)}, "cannot be stored as JSON"),
+        ({"x": float("nan")}, "cannot be stored as JSON"),
+        ({"notes": "x" * progress.MAX_SCREENING_JSON}, "too long"),
+    ],
+)
+def test_bad_screening_is_refused_and_nothing_written(prog, answers, message):
+    prog.save_screening(ANSWERS)
+    with pytest.raises(ValueError, match=message):
+        prog.save_screening(answers)
+    assert len(prog.screenings()) == 1
+
+
+def test_clearances_record_day_wording_and_conditions(prog, clock):
+    assert prog.latest_clearance() is None
+    day = START.date() - timedelta(days=10)
+    cid = prog.record_clearance(
+        day,
+        "  A clinician has said gentle\n self-massage is fine for me ",
+        ["peripheral_arterial_disease", "blood_thinners", "blood_thinners"],
+    )
+    clock.advance(days=1)
+    latest = prog.latest_clearance()
+    assert latest == progress.Clearance(
+        cid,
+        day,
+        "A clinician has said gentle self-massage is fine for me",
+        ("blood_thinners", "peripheral_arterial_disease"),
+        START,
+    )
+    newer = prog.record_clearance(START.date(), "Cleared again")
+    assert prog.latest_clearance().id == newer and prog.latest_clearance().conditions == ()
+    assert [c.id for c in prog.clearances()] == [cid, newer]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((START, "ok"), "must be a date"),
+        (("2025-01-01", "ok"), "must be a date"),
+        ((START.date() + timedelta(days=1), "ok"), "in the future"),
+        ((START.date(), "   "), "wording must not be empty"),
+        ((START.date(), "x" * (progress.MAX_WORDING + 1)), "too long"),
+        ((START.date(), "ok", "pregnancy"), "list of condition ids"),
+        ((START.date(), "ok", ["Not An Id"]), "not a valid id"),
+    ],
+)
+def test_bad_clearance_is_refused_and_nothing_written(prog, args, message):
+    with pytest.raises(ValueError, match=message):
+        prog.record_clearance(*args)
+    assert prog.clearances() == []
+
+
+def _version_1_file(path):
+    """A progress file exactly as schema version 1 made it, with a lesson done."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    with conn:
+        for statement in progress._SCHEMA:
+            conn.execute(statement)
+        conn.execute(f"PRAGMA application_id = {progress.APPLICATION_ID}")
+        conn.execute("PRAGMA user_version = 1")
+        conn.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [
+                ("application", "legmassage-course"),
+                ("schema_version", "1"),
+                ("learner_id", "anon-old"),
+                ("created_at", START.isoformat()),
+            ],
+        )
+        conn.execute("INSERT INTO lessons VALUES ('00_welcome', ?)", (START.isoformat(),))
+    conn.close()
+
+
+def test_a_version_1_file_is_upgraded_in_place_keeping_everything(data_dir, clock):
+    db = data_dir / "progress.sqlite3"
+    _version_1_file(db)
+    with Progress.open(clock=clock) as p:
+        assert p.warning is None
+        assert p.completed_lessons() == ["00_welcome"] and p.learner_id == "anon-old"
+        assert p.latest_screening() is None and p.latest_clearance() is None
+        p.save_screening(ANSWERS)
+        p.record_clearance(START.date(), "A clinician has said gentle self-massage is fine")
+    assert list(data_dir.glob("*.corrupt-*")) == []  # upgraded, not moved aside
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == progress.SCHEMA_VERSION
+        meta = dict(conn.execute("SELECT key, value FROM meta"))
+        assert meta["schema_version"] == str(progress.SCHEMA_VERSION)
+        assert meta["created_at"] == START.isoformat()
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        assert {"screenings", "clearances", "lessons"} <= tables
+    finally:
+        conn.close()
+    with Progress.open(clock=clock) as p:  # a second open finds nothing left to do
+        assert p.latest_screening().answers == ANSWERS and p.completed_lessons() == ["00_welcome"]
+
+
+def test_a_new_file_has_every_versions_tables(prog):
+    tables = {r[0] for r in prog._conn.execute("SELECT name FROM sqlite_master")}
+    assert {"screenings", "clearances"} <= tables
+
+
+def test_export_leaves_screenings_and_clearances_on_the_machine(prog, clock, tmp_path):
+    prog.save_screening({"conditions": ["pregnancy"], "where": {}, "cleared": True})
+    prog.record_clearance(START.date(), "Midwife said gentle strokes are fine", ["pregnancy"])
+    text = prog.export(tmp_path / "r.json").read_text()
+    assert "pregnancy" not in text and "Midwife" not in text
+    import_results(tmp_path / "r.json")  # still a valid results file
 
 
 # --- export and import -------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from course.models import Effect, Urgency, content
@@ -62,10 +64,58 @@ def test_cautions_cap_pressure_at_the_lowest():
     s = screen(Profile.of("pregnancy", "bleeding_risk"))
     assert s.max_pressure == 2
     assert {f.id for f in s.cautions} == {"pregnancy", "bleeding_risk"}
+    assert s.held and {f.id for f in s.holds} == {"pregnancy", "bleeding_risk"}
 
 
 def test_neuropathy_forbids_heat():
     assert screen(Profile.of("diabetic_neuropathy")).no_heat
+
+
+def test_profile_round_trips_through_json_safe_dict():
+    p = Profile.of("varicose_veins", "pregnancy", varicose_veins=["calf", "shin"],
+                   sides={"varicose_veins": "left"}, cleared=True)
+    d = p.to_dict()
+    assert json.loads(json.dumps(d)) == d
+    assert d == {"conditions": ["pregnancy", "varicose_veins"],
+                 "where": {"varicose_veins": ["calf", "shin"]},
+                 "sides": {"varicose_veins": "left"}, "cleared": True}
+    assert Profile.from_dict(d) == p
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([], "not a mapping"),
+        ({"conditions": "fever"}, "'conditions' must be a list"),
+        ({"conditions": ["nope"]}, "Unknown screening answer: nope"),
+        ({"conditions": ["varicose_veins"]}, "Say where on the leg: Varicose veins"),
+        ({"conditions": ["varicose_veins"], "where": {"varicose_veins": ["calf"]},
+          "sides": {"varicose_veins": "middle"}}, "Unknown leg for varicose_veins: 'middle'"),
+        ({"cleared": "yes"}, "'cleared' must be true or false"),
+        ({"colour": 1}, "unknown fields: colour"),
+    ],
+)
+def test_profile_from_bad_dict_names_the_problem(data, message):
+    with pytest.raises(ValueError, match=message):
+        Profile.from_dict(data)
+
+
+def test_one_leg_answer_keeps_the_area_out_of_that_leg_only():
+    s = screen(Profile.of("open_wound_or_burn", open_wound_or_burn=["shin"],
+                          sides={"open_wound_or_burn": "right"}))
+    assert "shin" in s.legs["right"].kept_out and "shin" not in s.legs["left"].kept_out
+    assert "shin" in s.allowed_areas  # still allowed on the left leg
+
+
+def test_operated_leg_is_held_the_other_leg_is_not():
+    s = screen(Profile.of("injury_or_surgery", injury_or_surgery=["knee_front"],
+                          sides={"injury_or_surgery": "left"}))
+    assert s.legs["left"].held and not s.legs["right"].held and not s.held
+    assert s.held_legs == ("left",)
+    cleared = screen(Profile.of("injury_or_surgery", injury_or_surgery=["knee_front"],
+                                sides={"injury_or_surgery": "left"}, cleared=True))
+    assert not cleared.legs["left"].held and cleared.legs["left"].max_pressure == 3
+    assert cleared.legs["right"].max_pressure == 10
 
 
 def test_cancer_keeps_affected_areas_out_when_named():
@@ -92,3 +142,25 @@ def test_every_contraindication_has_a_plain_question_and_advice():
     for item in content().contraindications:
         assert item.question.strip().endswith((".", "?")), item.id
         assert item.instead.strip(), item.id
+
+
+def test_no_screening_id_is_written_into_the_safety_code():
+    """Every rule is data: the code that screens, plans and shows never names a condition
+    (docstring examples aside)."""
+    import ast
+    from pathlib import Path
+
+    import course
+
+    root = Path(course.__file__).parent
+    strings: set[str] = set()
+    for name in ("safety.py", "routine.py", "ui/builder.py"):
+        tree = ast.parse((root / name).read_text(encoding="utf-8"))
+        docs = {id(node.body[0].value) for node in ast.walk(tree)
+                if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+                and node.body and isinstance(node.body[0], ast.Expr)}
+        strings |= {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
+                    and isinstance(node.value, str) and id(node) not in docs}
+    ids = {x.id for x in content().screening_items}
+    assert sorted(ids & strings) == []
+    assert not [s for s in strings for i in ids if f'"{i}"' in s]

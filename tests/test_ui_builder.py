@@ -18,8 +18,9 @@ from course.ui import builder as ub
 from course.ui.display import WIDGET_VIEW, error_html, visible
 
 C = content()
-STOPS = [x.id for x in C.contraindications if x.effect is Effect.STOP]
-WHERE = [x.id for x in C.contraindications if x.asks_where]
+STOPS = [x.id for x in C.screening_items if x.effect is Effect.STOP]
+WHERE = [x.id for x in C.screening_items if x.asks_where]
+LEGGED = [x.id for x in C.screening_items if x.asks_leg]
 MASSAGEABLE = [a.id for a in C.areas if not a.never]
 PNG = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
 
@@ -88,7 +89,8 @@ def test_area_condition_asks_where_and_keeps_the_area_out(b):
     pick.value = ("calf",)
     assert b.routine is not None
     assert all("calf" not in s.areas for s in b.routine.steps)
-    assert "calf: Varicose veins" in b.notes.value
+    assert "Left leg: Calf (Varicose veins)" in b.notes.value
+    assert "Right leg: Calf (Varicose veins)" in b.notes.value
 
 
 def test_build_errors_are_messages_not_exceptions(b):
@@ -189,9 +191,9 @@ def test_start_practice_opens_the_timer_on_the_current_routine(b):
 def test_display_bundle_is_widget_plus_deterministic_static(b):
     bundle = b._repr_mimebundle_()
     assert WIDGET_VIEW in bundle
-    assert bundle["text/plain"] == "Routine builder: Relax and unwind, 6 steps, total 15:00"
+    assert bundle["text/plain"] == "Routine builder: Relax and unwind, 12 steps, total 15:00"
     html = bundle["text/html"]
-    assert html.count("<li>☐") == len(C.contraindications)
+    assert html.count("<li>☐") == len(C.screening_items)
     assert 'class="lm-steps"' in html and "<img" in html
     other = ub.RoutineBuilder(require_quiz=False, live=False)._repr_mimebundle_()["text/html"]
     assert PNG.sub("<PNG>", html) == PNG.sub("<PNG>", other)
@@ -248,8 +250,10 @@ def shared_builder() -> ub.RoutineBuilder:
 
 @settings(max_examples=150, deadline=None)
 @given(
-    ticked=st.sets(st.sampled_from(list(C.contraindication))),
+    ticked=st.sets(st.sampled_from(list(C.screening_item))),
     where=st.fixed_dictionaries({c: st.sets(st.sampled_from(list(C.area))) for c in WHERE}),
+    sides=st.fixed_dictionaries({c: st.sampled_from(["both", "left", "right"]) for c in LEGGED}),
+    cleared=st.booleans(),
     goal=st.sampled_from(list(C.goal)),
     minutes=st.integers(1, 60),
     areas=st.sets(st.sampled_from(MASSAGEABLE)),
@@ -257,27 +261,118 @@ def shared_builder() -> ub.RoutineBuilder:
     towel=st.booleans(),
     pressure=st.integers(0, 10),
 )
-def test_any_input_gives_a_routine_or_a_message(ticked, where, goal, minutes, areas, ball,
-                                                towel, pressure):
+def test_any_input_gives_a_routine_or_a_message(ticked, where, sides, cleared, goal, minutes,
+                                                areas, ball, towel, pressure):
     b = shared_builder()
     with b.hold():
         for cid, box in b.conditions.items():
             box.value = cid in ticked
         for cid, pick in b.where.items():
             pick.value = tuple(sorted(where[cid]))
+        for cid, side in b.sides.items():
+            side.value = sides[cid]
+        b.clearance.value = cleared
         b.goal.value, b.minutes.value, b.pressure.value = goal, minutes, pressure
         for aid, box in b.areas.items():
             box.value = aid in areas
         b.tennis_ball.value, b.warm_towel.value = ball, towel
     shown = b.routine is not None
     assert shown == (b.table.value != "") == visible(b.result)
-    assert shown != (visible(b.stop) or visible(b.message))
+    assert shown != (visible(b.stop) or visible(b.message) or visible(b.hold_box))
     if set(ticked) & set(STOPS):
         assert not shown and b.table.value == ""
     if shown:
         never = {a.id for a in C.areas if a.never}
-        kept = {a for c in ticked if c in where for a in where[c]}
         for s in b.routine.steps:
+            kept = {a for c in ticked if c in where and C.screening_item[c].keeps_out
+                    and sides.get(c, "both") in ("both", s.side) for a in where[c]}
             assert set(s.areas) <= set(areas) - never - kept
         assert rows(b.table.value) == len(b.routine.steps)
         assert b.routine.total_seconds == minutes * 60
+
+
+def test_sides_keep_an_area_out_of_one_leg_only(b):
+    with b.hold():
+        b.conditions["open_wound_or_burn"].value = True
+        b.where["open_wound_or_burn"].value = ("foot",)
+        b.sides["open_wound_or_burn"].value = "right"
+    assert visible(b.sides["open_wound_or_burn"])
+    feet = {s.side for s in b.routine.steps if "foot" in s.areas}
+    assert feet == {"left"}
+    assert "Right leg: Foot (sole, arch and toes) (Open wound, burn or broken skin)" in (
+        b.notes.value)
+    assert "<td>Left leg</td>" in b.table.value
+
+
+def test_a_hold_waits_until_the_clearance_is_ticked(b):
+    assert not visible(b.clearance)
+    b.conditions["arterial_disease"].value = True
+    assert visible(b.clearance) and visible(b.hold_box) and b.routine is None
+    assert "WAIT: see a clinician first." in b.hold_box.value
+    wording = "a clinician has said gentle self-massage is fine for me"
+    assert wording in b.clearance.description.lower()
+    assert "WAIT" in b._repr_mimebundle_()["text/plain"]
+    b.clearance.value = True
+    assert b.routine is not None and not visible(b.hold_box)
+    assert all(s.pressure <= 2 for s in b.routine.steps)
+    assert "Clearance (your confirmation)" in b.notes.value
+
+
+def test_advice_and_left_out_reasons_show_in_the_builder_and_on_the_card(b, tmp_path):
+    with b.hold():
+        b.conditions["varicose_veins"].value = True
+        b.where["varicose_veins"].value = ("calf",)
+        b.tennis_ball.value = True
+        b.pressure.value = 2
+    advice = C.contraindication["varicose_veins"].instead.split(".")[0]
+    assert advice in b.notes.value
+    assert "you chose 2/10" in b.notes.value and "Left out, and why" in b.notes.value
+    path, _ = ub.save_routine(b.routine, "Veins", b._opener, folder=tmp_path)
+    card = path.read_text(encoding="utf-8")
+    assert advice in card and "you chose 2/10" in card and "| Left leg |" in card
+
+
+@pytest.mark.parametrize("minutes", [0, -5, 500])
+def test_minutes_out_of_range_are_reported_never_clamped(b, minutes):
+    b.minutes.value = minutes
+    assert b.minutes.value == minutes  # not silently changed
+    assert b.routine is None and visible(b.message)
+    assert "Minutes must be" in b.message.value
+
+
+def test_initial_profile_and_on_profile_callback():
+    got = []
+    start = ub.Profile.of("varicose_veins", varicose_veins=["shin"],
+                          sides={"varicose_veins": "left"})
+    b = ub.RoutineBuilder(require_quiz=False, live=False, initial=start, on_profile=got.append)
+    assert b.profile() == start and b.conditions["varicose_veins"].value
+    assert b.sides["varicose_veins"].value == "left"
+    b.checklist.done_button.click()
+    assert got == [start]
+    b.practice_button.click()  # Save and Start practice hand the answers over too
+    assert got == [start, start]
+
+
+def test_screening_checklist_alone_reports_changes_and_done():
+    changes, done = [], []
+    ck = ub.screening_checklist(on_change=changes.append, on_done=done.append)
+    ck.conditions["pregnancy"].value = True
+    assert changes[-1].conditions == {"pregnancy"} and visible(ck.clearance)
+    ck.clearance.value = True
+    ck.done_button.click()
+    assert done == [ub.Profile.of("pregnancy", cleared=True)]
+    assert "1 answer(s) ticked" in ck._repr_mimebundle_()["text/plain"]
+
+
+def test_the_saved_card_shows_the_recorded_clearance_and_its_date(b, tmp_path):
+    from datetime import date
+
+    with b.hold():
+        b.conditions["bleeding_risk"].value = True
+        b.clearance.value = True
+    with Progress.open() as p:
+        p.record_clearance(date(2026, 5, 4), b.clearance.description, ["bleeding_risk"])
+    path, _ = ub.save_routine(b.routine, "Gentle", folder=tmp_path)
+    card = path.read_text(encoding="utf-8")
+    assert "**Clearance (your confirmation):** A clinician has said gentle self-massage is fine " \
+        "for me. (confirmed on 2026-05-04)" in card

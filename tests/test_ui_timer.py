@@ -7,7 +7,6 @@ import time
 
 import pytest
 
-from course.models import content
 from course.progress import Progress
 from course.routine import build
 from course.safety import Profile
@@ -138,22 +137,14 @@ def test_recording_failure_is_a_message(routine, clock):
     assert t.done and 'role="alert"' in t.status.value and "read-only folder" in t.status.value
 
 
-def test_technique_routine_uses_the_technique_steps_and_base_times():
-    ball = content().technique["tennis_ball"]
-    r = ut.technique_routine("tennis_ball")
-    assert [s.step for s in r.steps] == [s.id for s in ball.steps]
-    assert [s.seconds for s in r.steps] == [s.seconds for s in ball.steps]
-    assert all(ball.pressure_min <= s.pressure <= ball.pressure_max for s in r.steps)
-    strokes = ut.technique_routine("finishing_strokes")
-    shin = next(s for s in strokes.steps if "shin" in s.areas)
-    assert shin.pressure <= content().area["shin"].max_pressure
-    with pytest.raises(ValueError, match="Unknown technique"):
-        ut.technique_routine("elbow")
-
-
 def test_practice_timer_entry_points(routine, tmp_path):
-    assert ut.practice_timer(technique="thumb").summary().startswith(
-        "Practice timer: Practise: Thumb technique (foot), 3 steps")
+    """Every entry point is a screening gate (tests/test_ui_gate.py); only bad requests and a
+    missing routine are plain messages, before any screening is asked."""
+    from course.ui.gate import PracticeGate
+
+    thumb = ut.practice_timer(technique="thumb")
+    assert isinstance(thumb, PracticeGate)
+    assert thumb.title == "Guided practice: Thumb technique (foot)"
     bad = ut.practice_timer(technique="elbow")
     assert bad.routine is None and "Unknown technique" in bad.status.value
     none = ut.practice_timer()
@@ -161,7 +152,9 @@ def test_practice_timer_entry_points(routine, tmp_path):
     assert none.play_button.disabled
     _path, rid = save_routine(routine, "Mine", folder=tmp_path)
     last = ut.practice_timer()
-    assert last.routine == routine and last.routine_id == rid
+    assert isinstance(last, PracticeGate) and last.routine_id == rid
+    assert last.title == "Guided practice: Mine"
+    assert isinstance(ut.practice_timer(routine), PracticeGate)
     assert "not both" in ut.practice_timer(routine, "thumb").status.value
 
 

@@ -18,9 +18,18 @@ from typing import Any
 import ipywidgets as w
 
 from course.card import saved_message
-from course.models import Effect, content
-from course.routine import MAX_MINUTES, Routine, build, clock
-from course.safety import URGENCY_ADVICE, Profile, Screening, screen
+from course.models import Contraindication, Effect, Hold, content
+from course.routine import MAX_MINUTES, Routine, build, clock, reasons_text
+from course.safety import (
+    LEG_NAMES,
+    SIDE_CHOICES,
+    URGENCY_ADVICE,
+    Profile,
+    Screening,
+    clearance_wording,
+    exclusion_name,
+    screen,
+)
 from course.ui.display import (
     LABEL,
     Fallback,
@@ -43,10 +52,24 @@ GATE_ENV = "COURSE_REQUIRE_SAFETY_QUIZ"
 GATE_BANK = "safety"
 GATE_LESSON = "05_when_not_to_massage.ipynb"
 GROUPS = {
-    Effect.STOP: "Stop: any of these means no massage today",
-    Effect.AREA: "Keep an area out: you will say where",
-    Effect.CAUTION: "Go gently: lighter pressure and advice first",
+    "stop": "Stop: any of these means no massage today",
+    "hold": "A clinician first: nothing (or nothing on that leg) until one has said it is fine",
+    "area": "Keep an area out: you will say where and on which leg",
+    "caution": "Go gently: lighter pressure, some techniques left out",
+    "risk": "Clot risk factors and recent events: these change the routine too",
 }
+SIDE_LABELS = {"both": "Both legs", "left": "Left leg", "right": "Right leg"}
+
+
+def group_of(item: Contraindication, risk_factor: bool) -> str:
+    """Which heading of the checklist a question sits under (its strongest effect)."""
+    if item.effect is Effect.STOP:
+        return "stop"
+    if risk_factor:
+        return "risk"
+    if item.hold is not Hold.NONE:
+        return "hold"
+    return "area" if item.effect is Effect.AREA else "caution"
 
 
 # --- the seams to the learner's record (one small function each, easy to stub) -------------
@@ -76,7 +99,8 @@ def safety_passed(opener: Callable[[], Any] = open_progress) -> bool:
 def stop_html(s: Screening) -> str:
     """The stop message: what to do, why, and the red flags that need urgent help."""
     items = "".join(
-        f"<li><strong>{esc(f.name)}</strong>: {esc(f.why)} {esc(f.instead)}</li>" for f in s.stops
+        f"<li><strong>{esc(f.name)}</strong>: {esc(f.why)}"
+        + ("" if f.instead == f.why else f" {esc(f.instead)}") + "</li>" for f in s.stops
     )
     flags = html_list(s.red_flags)
     flags = f"<p>Get help urgently if you notice:</p>{flags}" if flags else ""
@@ -87,6 +111,18 @@ def stop_html(s: Screening) -> str:
     )
 
 
+def hold_html(s: Screening) -> str:
+    """The hold message: which answers wait for a clinician, and how to go on once cleared."""
+    items = "".join(f"<li><strong>{esc(f.name)}</strong>: {esc(f.instead)}</li>"
+                    for f in s.holds)
+    return (
+        '<div class="lm-hold-box" role="status" style="border:3px solid #E69F00;padding:8px">'
+        "<p><strong>WAIT: see a clinician first.</strong> Nothing is planned until a clinician "
+        "has said gentle self-massage is fine for you. Then tick “"
+        f"{esc(clearance_wording())}” below.</p><ul>{items}</ul></div>"
+    )
+
+
 def table_html(r: Routine) -> str:
     from course.plots import technique_colours
 
@@ -94,14 +130,15 @@ def table_html(r: Routine) -> str:
     rows = "".join(
         "<tr>"
         f"<td>{s.number}</td><td>{clock(s.start)}–{clock(s.end)}</td>"
-        f"<td>{esc(', '.join(s.area_names))}</td>"
+        f"<td>{esc(s.leg_name)}</td><td>{esc(', '.join(s.area_names))}</td>"
         f'<td><span aria-hidden="true" style="color:{colours.get(s.technique, "#999")}">'
         f"■</span> {esc(s.technique_name)}</td>"
-        f"<td>{s.pressure}/10</td><td>{esc(s.why)}</td></tr>"
+        f"<td>{esc(s.pressure_text)}</td><td>{esc(s.why)}</td></tr>"
         for s in r.steps
     )
     head = "".join(
-        f'<th scope="col">{h}</th>' for h in ("#", "Time", "Area", "Technique", "Pressure", "Why")
+        f'<th scope="col">{h}</th>'
+        for h in ("#", "Time", "Leg", "Area", "Technique", "Pressure", "Why")
     )
     return (
         f'<table class="lm-steps"><caption>{esc(r.goal_name)}: {len(r.steps)} steps, '
@@ -121,18 +158,171 @@ def legend_html(r: Routine) -> str:
     ) + "</span>"
 
 
-def notes_html(r: Routine, s: Screening) -> str:
+def notes_html(r: Routine, s: Screening | None = None) -> str:
+    """What the answers did to the routine: kept out per leg, legs waiting, cautions (the
+    advice of every answer), what was left out and why, then the technique tips."""
     parts = []
-    kept = [f"{a}: {'; '.join(f.name for f in why)}" for a, why in s.kept_out.items()]
-    if kept:
-        parts.append("<p><strong>Kept out of your routine</strong></p>" + html_list(kept))
+    if r.kept_out:
+        parts.append("<p><strong>Kept out of your routine</strong></p>" + html_list(r.kept_out))
+    if r.held_legs:
+        parts.append("<p><strong>Waiting for a clinician's OK</strong></p>" + html_list(
+            LEG_NAMES[x] for x in r.held_legs))
+    if r.cleared:
+        parts.append(f"<p><strong>Clearance (your confirmation):</strong> "
+                     f"{esc(clearance_wording())}</p>")
     if r.cautions:
         parts.append("<p><strong>Your cautions</strong></p>" + html_list(r.cautions))
-    if r.tips:
-        parts.append("<p><strong>Tips for these techniques</strong></p>" + html_list(r.tips))
     if r.left_out:
         parts.append("<p><strong>Left out, and why</strong></p>" + html_list(r.left_out))
+    if r.tips:
+        parts.append("<p><strong>Tips for these techniques</strong></p>" + html_list(r.tips))
     return "".join(parts)
+
+
+# --- the screening checklist ----------------------------------------------------------------
+
+
+class ScreeningChecklist(Fallback):
+    """Every screening question as a tick box; "where" and "which leg" appear once ticked;
+    the clearance box appears once an answer waits for a clinician.
+
+    Used by the routine builder (step 1) and by the practice gate. ``initial`` fills it in;
+    ``on_change(profile)`` is called on every change and ``on_done(profile)`` when the learner
+    presses "These are my answers". Children: ``conditions[id]``, ``where[id]``, ``sides[id]``,
+    ``clearance``, ``done_button``.
+    """
+
+    def __init__(
+        self, initial: Profile | None = None, *,
+        on_change: Callable[[Profile], None] | None = None,
+        on_done: Callable[[Profile], None] | None = None, done_button: bool = True,
+    ):
+        c = content()
+        self.on_change = on_change
+        self.on_done = on_done
+        self._quiet = 0
+        self.conditions: dict[str, w.Checkbox] = {}
+        self.where: dict[str, w.SelectMultiple] = {}
+        self.sides: dict[str, w.Dropdown] = {}
+        risk = {x.id for x in c.risk_factors}
+        grouped: dict[str, list[Contraindication]] = {g: [] for g in GROUPS}
+        for item in c.screening_items:
+            grouped[group_of(item, item.id in risk)].append(item)
+        rows: list[w.Widget] = []
+        for group, heading in GROUPS.items():
+            if not grouped[group]:
+                continue
+            rows.append(w.HTML(f"<strong>{esc(heading)}</strong>"))
+            for item in grouped[group]:
+                # The label is the plain-language question itself: it is what the learner
+                # answers, and what a screen reader announces for the box.
+                box = w.Checkbox(False, description=" ".join(item.question.split()),
+                                 tooltip=item.name, indent=False,
+                                 layout=w.Layout(width="auto"), **LABEL)
+                box.add_class("lm-condition")
+                self.conditions[item.id] = box
+                rows.append(box)
+                if item.asks_leg:
+                    side = w.Dropdown(options=[(SIDE_LABELS[x], x) for x in SIDE_CHOICES],
+                                      value="both", description=f"Which leg? ({item.name})",
+                                      tooltip="Left, right or both legs",
+                                      layout=w.Layout(width="auto", display="none"), **LABEL)
+                    side.add_class("lm-side")
+                    self.sides[item.id] = side
+                    rows.append(side)
+                if item.asks_where:
+                    pick = w.SelectMultiple(
+                        options=[(a.name, a.id) for a in c.areas], rows=4,
+                        description=f"Where? ({item.name})", tooltip="Select every area affected",
+                        layout=w.Layout(width="auto", display="none"), **LABEL)
+                    pick.add_class("lm-where")
+                    self.where[item.id] = pick
+                    rows.append(pick)
+        self.clearance = w.Checkbox(False, description=clearance_wording(), indent=False,
+                                    tooltip="Tick only when a clinician has told you so",
+                                    layout=w.Layout(width="auto", display="none"), **LABEL)
+        self.clearance.add_class("lm-clearance")
+        self.done_button = w.Button(description="These are my answers", icon="check",
+                                    tooltip="Use these answers",
+                                    layout=w.Layout(display="flex" if done_button else "none"))
+        self.done_button.add_class("lm-screening-done")
+        self.widget = w.VBox([
+            w.HTML("<h4>Screening: tick anything that applies to you today</h4>"), *rows,
+            self.clearance, self.done_button])
+        self.widget.add_class("lm-screening")
+        super().__init__(self.widget, html=self.static_html_now, text=self.summary)
+        if initial is not None:
+            self.set_profile(initial)
+        for control in [*self.conditions.values(), *self.where.values(), *self.sides.values(),
+                        self.clearance]:
+            control.observe(self._changed, "value")
+        self.done_button.on_click(self._done)
+        self._show_parts()
+
+    def profile(self) -> Profile:
+        """The answers as they stand (possibly incomplete: ``screen`` says what is missing)."""
+        ticked = {cid for cid, box in self.conditions.items() if box.value}
+        where = {cid: frozenset(p.value) for cid, p in self.where.items() if cid in ticked}
+        sides = {cid: d.value for cid, d in self.sides.items()
+                 if cid in ticked and d.value != "both"}
+        return Profile(frozenset(ticked), where, sides, self.clearance.value)
+
+    def set_profile(self, profile: Profile) -> None:
+        """Fill the boxes from stored answers (unknown ids are ignored: the checklist asks)."""
+        self._quiet += 1
+        try:
+            for cid, box in self.conditions.items():
+                box.value = cid in profile.conditions
+            for cid, pick in self.where.items():
+                pick.value = tuple(o[1] for o in pick.options
+                                   if o[1] in profile.where.get(cid, ()))
+            for cid, side in self.sides.items():
+                side.value = profile.sides.get(cid, "both")
+            self.clearance.value = profile.cleared
+        finally:
+            self._quiet -= 1
+        self._show_parts()
+
+    def _holds_answered(self) -> bool:
+        c = content()
+        return any(box.value and c.screening_item[cid].hold is not Hold.NONE
+                   for cid, box in self.conditions.items())
+
+    def _show_parts(self) -> None:
+        for cid, pick in self.where.items():
+            show(pick, self.conditions[cid].value)
+        for cid, side in self.sides.items():
+            show(side, self.conditions[cid].value)
+        show(self.clearance, self._holds_answered())
+
+    def _changed(self, _change: Any = None) -> None:
+        self._show_parts()
+        if not self._quiet and self.on_change is not None:
+            self.on_change(self.profile())
+
+    def _done(self, _button: Any = None) -> None:
+        if self.on_done is not None:
+            self.on_done(self.profile())
+
+    def summary(self) -> str:
+        ticked = sum(box.value for box in self.conditions.values())
+        return f"Screening checklist: {ticked} answer(s) ticked"
+
+    def static_html_now(self) -> str:
+        items = "".join(
+            f"<li>{'☑' if box.value else '☐'} {esc(box.description)}</li>"
+            for box in self.conditions.values()
+        )
+        return (f'<div class="lm-screening-static"><p>Screening checklist:</p><ul>{items}</ul>'
+                "<p><em>Run the notebook to tick your answers.</em></p></div>")
+
+
+def screening_checklist(
+    initial: Profile | None = None, *, on_change: Callable[[Profile], None] | None = None,
+    on_done: Callable[[Profile], None] | None = None,
+) -> ScreeningChecklist:
+    """The screening checklist widget (see :class:`ScreeningChecklist`)."""
+    return ScreeningChecklist(initial, on_change=on_change, on_done=on_done)
 
 
 # --- the widget -----------------------------------------------------------------------------
@@ -149,11 +339,13 @@ class RoutineBuilder(Fallback):
 
     def __init__(
         self, require_quiz: bool | None = None, *, opener: Callable[[], Any] = open_progress,
-        live: bool | None = None,
+        live: bool | None = None, initial: Profile | None = None,
+        on_profile: Callable[[Profile], None] | None = None,
     ):
         from course.plots import TimelineFigure
 
         c = content()
+        self._on_profile = on_profile
         self._opener = opener
         self._live = live
         self._holding = 0
@@ -166,43 +358,30 @@ class RoutineBuilder(Fallback):
         self._saved_routine: Routine | None = None
         self.timer: Any = None
 
-        # step 1: screening
-        self.conditions: dict[str, w.Checkbox] = {}
-        self.where: dict[str, w.SelectMultiple] = {}
-        rows: list[w.Widget] = []
-        for effect, heading in GROUPS.items():
-            rows.append(w.HTML(f"<strong>{esc(heading)}</strong>"))
-            for item in (x for x in c.contraindications if x.effect is effect):
-                # The label is the plain-language question itself: it is what the learner
-                # answers, and what a screen reader announces for the box.
-                box = w.Checkbox(False, description=" ".join(item.question.split()),
-                                 tooltip=item.name, indent=False,
-                                 layout=w.Layout(width="auto"), **LABEL)
-                box.add_class("lm-condition")
-                self.conditions[item.id] = box
-                rows.append(box)
-                if item.asks_where:
-                    pick = w.SelectMultiple(
-                        options=[(a.name, a.id) for a in c.areas], rows=4,
-                        description=f"Where? ({item.name})", tooltip="Select every area affected",
-                        layout=w.Layout(width="auto", display="none"), **LABEL)
-                    pick.add_class("lm-where")
-                    self.where[item.id] = pick
-                    rows.append(pick)
-        self.screening_box = w.VBox(
-            [w.HTML("<h4>Step 1 · Screening: tick anything that applies to you today</h4>"),
-             *rows])
+        # step 1: screening (the same checklist the practice gate shows)
+        self.checklist = ScreeningChecklist(initial, done_button=on_profile is not None,
+                                            on_done=self._profile_done)
+        self.conditions = self.checklist.conditions
+        self.where = self.checklist.where
+        self.sides = self.checklist.sides
+        self.clearance = self.checklist.clearance
+        self.screening_box = w.VBox([
+            w.HTML("<h4>Step 1 · Screening: tick anything that applies to you today</h4>"),
+            self.checklist.widget])
         self.screening_box.add_class("lm-screening")
         self.stop = w.HTML(layout=w.Layout(display="none"))
         self.stop.add_class("lm-stop")
+        self.hold_box = w.HTML(layout=w.Layout(display="none"))
+        self.hold_box.add_class("lm-hold")
 
         # step 2: choices
         self.goal = w.Dropdown(options=[(g.name, g.id) for g in c.goals], value=c.goals[0].id,
                                description="Goal", tooltip="What the routine is for", **LABEL)
         # Number boxes and drop-downs rather than sliders: an ipywidgets slider handle has no
         # accessible name (axe-core: aria-input-field-name), these have proper labels.
-        self.minutes = w.BoundedIntText(
-            15, min=1, max=MAX_MINUTES, step=1, description="Minutes",
+        # A plain number box: a value out of range gets a message, never a silent clamp.
+        self.minutes = w.IntText(
+            15, step=1, description="Minutes",
             tooltip=f"How long the whole routine lasts (1-{MAX_MINUTES})",
             layout=w.Layout(width="14em"), **LABEL)
         self.areas: dict[str, w.Checkbox] = {
@@ -267,15 +446,16 @@ class RoutineBuilder(Fallback):
 
         self.widget = w.VBox([
             w.HTML("<h3>Build your routine</h3>"), self.gate, self.recheck_button,
-            self.stop, self.screening_box, self.message, self.choices, self.result,
+            self.stop, self.hold_box, self.screening_box, self.message, self.choices,
+            self.result,
             self.practice])
         self.widget.add_class("lm-builder")
         super().__init__(self.widget, html=self.static_html_now, text=self.summary)
 
         for box in [*self.conditions.values(), *self.areas.values()]:
             box.observe(self.refresh, "value")
-        for control in [*self.where.values(), self.goal, self.minutes, self.tennis_ball,
-                        self.warm_towel, self.pressure]:
+        for control in [*self.where.values(), *self.sides.values(), self.clearance, self.goal,
+                        self.minutes, self.tennis_ball, self.warm_towel, self.pressure]:
             control.observe(self.refresh, "value")
         tolerate(self.message, self.goal, self.pressure, *self.where.values())
         self.save_button.on_click(self.on_save)
@@ -286,9 +466,12 @@ class RoutineBuilder(Fallback):
     # -- reading the inputs -----------------------------------------------------------------
 
     def profile(self) -> Profile:
-        ticked = {cid for cid, box in self.conditions.items() if box.value}
-        where = {cid: frozenset(pick.value) for cid, pick in self.where.items() if cid in ticked}
-        return Profile(frozenset(ticked), where)
+        return self.checklist.profile()
+
+    def _profile_done(self, profile: Profile) -> None:
+        """Hand the answers to ``on_profile`` (done button, Save and Start practice)."""
+        if self._on_profile is not None:
+            self._on_profile(profile)
 
     def equipment(self) -> list[str]:
         return [e for e, box in (("tennis_ball", self.tennis_ball),
@@ -324,7 +507,8 @@ class RoutineBuilder(Fallback):
             )
         show(self.gate, self.gated)
         show(self.recheck_button, self.gated)
-        for control in [*self.conditions.values(), *self.where.values(), *self.areas.values(),
+        for control in [*self.conditions.values(), *self.where.values(), *self.sides.values(),
+                        self.clearance, self.checklist.done_button, *self.areas.values(),
                         self.goal, self.minutes, self.tennis_ball, self.warm_towel,
                         self.pressure, self.save_button, self.practice_button]:
             control.disabled = self.gated
@@ -334,11 +518,9 @@ class RoutineBuilder(Fallback):
         """Screen, build and show: called on every change of any input."""
         if self._holding:
             return
-        ticked = self.profile().conditions
-        for cid, pick in self.where.items():
-            show(pick, cid in ticked)
         self.routine = self.screening = None
         show(self.stop, False)
+        show(self.hold_box, False)
         show(self.message, False)
         if self.gated:
             self._show_result(False, choices=False)
@@ -354,6 +536,11 @@ class RoutineBuilder(Fallback):
         if s.stopped:
             self.stop.value = stop_html(s)
             show(self.stop, True)
+            self._show_result(False, choices=False)
+            return
+        if s.held:
+            self.hold_box.value = hold_html(s)
+            show(self.hold_box, True)
             self._show_result(False, choices=False)
             return
         try:
@@ -380,8 +567,8 @@ class RoutineBuilder(Fallback):
                 + '<div class="lm-caption">Steps (rows, numbered as in the table) along the '
                 "time of the routine (mm:ss). " + legend_html(r) + "</div>"
             )
-        self.notes.value = notes_html(r, s)
-        self.leg.value = kept_leg_html(r.kept_out_areas)
+        self.notes.value = notes_html(r)
+        self.leg.value = kept_leg_html({side: set(leg.kept_out) for side, leg in s.legs.items()})
         if r != self._saved_routine:
             self.saved.value = ""
         self._show_result(True, choices=True)
@@ -404,6 +591,7 @@ class RoutineBuilder(Fallback):
             show_error(self.saved, problem_text(exc, "save the routine"))
             return
         self.saved_path, self.routine_id, self._saved_routine = path, rid, self.routine
+        self._profile_done(self.profile())
         self.saved.value = take_notice() + notice_html(saved_message(path), title="Saved.")
 
     def on_practice(self, _button: Any = None) -> None:
@@ -414,6 +602,7 @@ class RoutineBuilder(Fallback):
             return
         if self.timer is not None:
             self.timer.stop()
+        self._profile_done(self.profile())
         rid = self.routine_id if self.routine == self._saved_routine else None
         self.timer = PracticeTimer(self.routine, routine_id=rid, opener=self._opener,
                                    live=self._live)
@@ -426,6 +615,8 @@ class RoutineBuilder(Fallback):
             return "Routine builder (locked: pass the safety quiz in lesson 05 first)"
         if self.screening is not None and self.screening.stopped:
             return "Routine builder: STOP, do not massage (see the message)"
+        if self.screening is not None and self.screening.held:
+            return "Routine builder: WAIT, see a clinician first (see the message)"
         if self.routine is None:
             return "Routine builder: no routine (see the message)"
         r = self.routine
@@ -442,7 +633,7 @@ class RoutineBuilder(Fallback):
         if self.gated:
             parts.append(self.gate.value)
         parts.append(f"<p>Step 1 · Screening checklist:</p><ul>{items}</ul>")
-        for part in (self.stop, self.message):
+        for part in (self.stop, self.hold_box, self.message):
             if visible(part):
                 parts.append(part.value)
         if self.routine is not None:
@@ -451,59 +642,86 @@ class RoutineBuilder(Fallback):
         return "".join(parts)
 
 
-def screening(*conditions: str, **where: list[str]) -> Static:
-    """What the safety gate says for some answers, e.g. ``screening("varicose_veins",
-    varicose_veins=["calf"])``: a stop message, or what is kept out and which cautions apply.
-    Used by the lessons to show the three kinds side by side."""
-    s = screen(Profile.of(*conditions, **where))
+def screening_html(s: Screening) -> str:
+    """What the answers mean, without widgets: stop, wait, or per leg what changes."""
     if s.stopped:
-        return Static(stop_html(s), s.summary())
+        return stop_html(s)
+    if s.held:
+        return hold_html(s)
     parts = []
-    kept = [f"{a}: {'; '.join(f.name for f in why)}" for a, why in s.kept_out.items()]
+    for leg in s.legs.values():
+        if leg.held:
+            parts.append(f"<p><strong>{esc(leg.name)}: waits for a clinician's OK</strong> ("
+                         + esc("; ".join(f.name for f in leg.holds)) + ")</p>")
+    kept = [f"{leg.name}: " + "; ".join(f"{content().area[a].name} ("
+                                        + ", ".join(f.name for f in why) + ")"
+                                        for a, why in leg.kept_out.items())
+            for leg in s.legs.values() if leg.kept_out]
     if kept:
         parts.append("<p><strong>Kept out of every routine</strong></p>" + html_list(kept))
-    if s.cautions:
-        parts.append(
-            f"<p><strong>Cautions: pressure at most {s.max_pressure}/10</strong></p>"
-            + html_list(f"{f.name}: {f.instead}" for f in s.cautions)
-        )
+    caps = [f"{leg.name}: at most {leg.max_pressure}/10" + (f" ({leg.cues[0]})" if leg.cues
+                                                           else "")
+            for leg in s.legs.values() if leg.capped_by]
+    if caps:
+        parts.append("<p><strong>Pressure</strong></p>" + html_list(caps))
+    if s.excluded:
+        parts.append("<p><strong>Left out</strong></p>" + html_list(
+            f"{exclusion_name(x)} ({reasons_text(why)})" for x, why in s.excluded.items()))
+    if s.advice:
+        parts.append("<p><strong>What to do</strong></p>" + html_list(s.advice))
     if not parts:
         parts.append("<p>Nothing in these answers rules massage out. Start gently.</p>")
-    return Static('<div class="lm-screening" role="status">' + "".join(parts) + "</div>",
-                  s.summary())
+    return '<div class="lm-screening" role="status">' + "".join(parts) + "</div>"
 
 
-def example_routine(*conditions: str, where: dict | None = None, **choices: Any) -> Static:
+def screening(*conditions: str, sides: dict[str, str] | None = None, cleared: bool = False,
+              **where: list[str]) -> Static:
+    """What the safety gate says for some answers, e.g. ``screening("varicose_veins",
+    varicose_veins=["calf"], sides={"varicose_veins": "left"})``: a stop, a wait for a
+    clinician, or per leg what is kept out, capped and left out. Used by the lessons."""
+    s = screen(Profile.of(*conditions, sides=sides, cleared=cleared, **where))
+    return Static(screening_html(s), s.summary())
+
+
+def example_routine(*conditions: str, where: dict | None = None, sides: dict | None = None,
+                    cleared: bool = False, **choices: Any) -> Static:
     """A worked example: the routine ``build`` makes for these answers and choices, with its
     table, timeline and notes, shown without widgets (so it reads the same on any viewer)."""
     from course import plots
 
-    profile = Profile.of(*conditions, **(where or {}))
+    profile = Profile.of(*conditions, sides=sides, cleared=cleared, **(where or {}))
     try:
         r = build(profile, **choices)
-    except ValueError as exc:  # a stop or a refusal is itself the lesson
+    except ValueError as exc:  # a stop, a hold or a refusal is itself the lesson
+        s = getattr(exc, "screening", None)
+        if s is not None:
+            return Static(screening_html(s), str(exc))
         return Static(error_html(str(exc)), str(exc))
     fig = plots.timeline(r)
     html = (
         f"<p><strong>Total {clock(r.total_seconds)}</strong> · {esc(r.goal_name)}</p>"
         + table_html(r) + plots.figure_html(fig, plots.alt_text(fig))
-        + notes_html(r, screen(profile))
+        + notes_html(r)
     )
-    lines = [f"{s.number}. {clock(s.start)}-{clock(s.end)} {s.technique_name} "
-             f"({', '.join(s.area_names)}, {s.pressure}/10)" for s in r.steps]
+    lines = [f"{s.number}. {clock(s.start)}-{clock(s.end)} {s.leg_name}: {s.technique_name} "
+             f"({', '.join(s.area_names)}, {s.pressure_text})" for s in r.steps]
     return Static(html, f"{r.goal_name}, total {clock(r.total_seconds)}\n" + "\n".join(lines))
 
 
-def routine_builder(require_quiz: bool | None = None) -> RoutineBuilder:
-    """The routine builder (``require_quiz=False`` switches off the safety-quiz gate)."""
-    return RoutineBuilder(require_quiz)
+def routine_builder(require_quiz: bool | None = None, *, initial: Profile | None = None,
+                    on_profile: Callable[[Profile], None] | None = None) -> RoutineBuilder:
+    """The routine builder (``require_quiz=False`` switches off the safety-quiz gate);
+    ``initial`` fills the checklist, ``on_profile`` receives the answers when confirmed."""
+    return RoutineBuilder(require_quiz, initial=initial, on_profile=on_profile)
 
 
 __all__ = [
     "RoutineBuilder",
+    "ScreeningChecklist",
     "example_routine",
     "routine_builder",
     "safety_passed",
     "save_routine",
     "screening",
+    "screening_checklist",
 ]

@@ -173,7 +173,12 @@ def save_routine(
     name = name.strip()
     target = Path(folder) if folder is not None else data_dir() / "routines"
     target.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
-    card = routine.to_markdown(title=name)
+    cleared_on = None
+    if routine.cleared:  # the card shows the day of the recorded clearance with it
+        with opener() as progress:
+            latest = getattr(progress, "latest_clearance", lambda: None)()
+        cleared_on = latest.confirmed_on if latest is not None else None
+    card = routine.to_markdown(title=name, cleared_on=cleared_on)
     fd, tmp = tempfile.mkstemp(prefix=".card-", suffix=".md", dir=target)  # 0600
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -14,12 +14,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import ipywidgets as w
 
 from course.models import content
-from course.routine import Routine, RoutineStep, clock
+from course.routine import MAX_MINUTES, Routine, RoutineStep, build, check, clock
+from course.safety import LEGS, Profile
 from course.ui.display import LABEL, Fallback, esc, html_list, notice_html, show_error
 from course.ui.eyes_off import EyesOff
 from course.ui.store import open_progress, problem, take_notice
@@ -35,11 +37,14 @@ def in_kernel() -> bool:
     return getattr(shell, "kernel", None) is not None
 
 
-def technique_routine(technique_id: str) -> Routine:
-    """A routine of one technique alone, at each step's base time, for the technique lessons.
+def technique_plan(technique_id: str) -> Callable[[Profile], Routine]:
+    """How a technique lesson's timer plans its practice: that technique alone, on both legs,
+    as :func:`course.routine.build` makes it under the learner's answers (so a kept-out area,
+    a held leg, a cap or an excluded technique acts here exactly as in the builder).
 
-    Pressure starts from a moderate 5/10, kept inside the technique's range and under the
-    caps of the areas each step works on.
+    The goal is the one that weights the technique most, the time is its base step times on
+    each leg, and the pressure a moderate 5/10 (lowered by every cap, never raised).
+    Unknown technique ids raise ValueError at once, before any screening is asked.
     """
     c = content()
     if technique_id not in c.technique:
@@ -47,21 +52,33 @@ def technique_routine(technique_id: str) -> Routine:
             f"Unknown technique '{technique_id}': choose one of {', '.join(c.technique)}"
         )
     t = c.technique[technique_id]
-    steps, start = [], 0
-    for n, step in enumerate(t.steps, start=1):
-        cap = min([t.pressure_max, DEFAULT_PRESSURE] + [c.area[a].max_pressure for a in step.areas])
-        steps.append(RoutineStep(
-            number=n, start=start, seconds=step.seconds, technique=t.id, technique_name=t.name,
-            step=step.id, phase=t.phase.value, areas=tuple(step.areas),
-            area_names=tuple(c.area[a].name for a in step.areas),
-            pressure=max(t.pressure_min, cap), instruction=" ".join(step.instruction.split()),
-            why=" ".join(t.summary.split()),
-        ))
-        start += step.seconds
-    return Routine(goal="practice", goal_name=f"Practise: {t.name}",
-                   minutes=max(1, math.ceil(start / 60)), pressure=DEFAULT_PRESSURE,
-                   steps=tuple(steps), cautions=(), tips=tuple(t.cautions), left_out=(),
-                   kept_out_areas=())
+    goal = max(c.goals, key=lambda g: g.weights.get(t.id, 0)).id
+    minutes = min(MAX_MINUTES, max(1, math.ceil(t.seconds * len(LEGS) / 60)))
+
+    def plan(profile: Profile) -> Routine:
+        r = build(profile, goal=goal, minutes=minutes, pressure=DEFAULT_PRESSURE,
+                  techniques=[t.id])
+        return replace(r, goal_name=f"Practise: {t.name}")
+
+    return plan
+
+
+def saved_plan(routine: Routine) -> Callable[[Profile], Routine]:
+    """How the saved-routine timer plans: the saved routine itself, if today's answers still
+    allow every step of it (:func:`course.routine.check`); otherwise a refusal
+    that says which steps and why, and to build it again."""
+
+    def plan(profile: Profile) -> Routine:
+        problems = check(routine, profile)
+        if problems:
+            raise ValueError(
+                "Your saved routine does not fit your answers today: "
+                + "; ".join(problems)
+                + ". Build it again in lesson 09, then practise the new one."
+            )
+        return routine
+
+    return plan
 
 
 def routine_from_json(text: str) -> Routine:
@@ -259,9 +276,10 @@ class PracticeTimer(Fallback):
     @staticmethod
     def _step_html(s: RoutineStep, n: int) -> str:
         return (
-            f"<p><strong>Step {s.number} of {n} · {esc(s.technique_name)}</strong></p>"
+            f"<p><strong>Step {s.number} of {n} · {esc(s.leg_name)} · "
+            f"{esc(s.technique_name)}</strong></p>"
             f"<p>{esc(s.instruction)}</p>"
-            f"<p>Areas: {esc(', '.join(s.area_names))} · Pressure: {s.pressure}/10 · "
+            f"<p>Areas: {esc(', '.join(s.area_names))} · Pressure: {esc(s.pressure_text)} · "
             f"{clock(s.seconds)}</p>"
         )
 
@@ -279,31 +297,44 @@ class PracticeTimer(Fallback):
         else:
             parts += [self.step.value, self.eyes.picture.value, self.clock_text.value,
                       "<p>All steps:</p>", html_list(
-                f"{clock(s.start)}–{clock(s.end)} {s.technique_name}: {', '.join(s.area_names)}"
+                f"{clock(s.start)}–{clock(s.end)} {s.leg_name} · {s.technique_name}: "
+                f"{', '.join(s.area_names)}"
                 for s in self.routine.steps
             )]
         parts.append("<p><em>Run the notebook to use the timer.</em></p></div>")
         return "".join(parts)
 
 
-def practice_timer(routine: Routine | None = None, technique: str | None = None) -> PracticeTimer:
-    """The guided timer on ``routine``, on one ``technique`` alone, or on the routine saved
-    last (when neither is given)."""
+def practice_timer(
+    routine: Routine | None = None, technique: str | None = None, **gate: Any
+) -> Any:
+    """The guided timer on one ``technique`` alone, on ``routine``, or on the routine saved
+    last (when neither is given), always behind the screening gate
+    (:class:`course.ui.gate.PracticeGate`): no practice without a current screening."""
+    from course.ui.gate import PracticeGate
+
     if routine is not None and technique is not None:
         return PracticeTimer(None, message="Give a routine or a technique, not both.")
     if technique is not None:
         try:
-            return PracticeTimer(technique_routine(technique))
+            plan = technique_plan(technique)
         except ValueError as exc:
             return PracticeTimer(None, message=str(exc))
+        name = content().technique[technique].name
+        return PracticeGate(plan, title=f"Guided practice: {name}", **gate)
     if routine is not None:
-        return PracticeTimer(routine)
+        return PracticeGate(saved_plan(routine), title="Guided practice", **gate)
+    opener = gate.get("opener") or open_progress
     try:
-        with open_progress() as progress:
+        with opener() as progress:
             saved = progress.routines()
         if not saved:
             return PracticeTimer(None, message="No saved routine yet: build and save one in "
                                  "lesson 09, or pick a technique.")
-        return PracticeTimer(routine_from_json(saved[-1].routine_json), routine_id=saved[-1].id)
+        last = routine_from_json(saved[-1].routine_json)
     except (OSError, ValueError, sqlite3.Error) as exc:
         return PracticeTimer(None, message=f"Your saved routine could not be opened: {exc}")
+    return PracticeGate(
+        saved_plan(last), title=f"Guided practice: {saved[-1].name}", routine_id=saved[-1].id,
+        **gate,
+    )

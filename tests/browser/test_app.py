@@ -30,6 +30,9 @@ def test_app_builder_flow_with_no_code_visible(voila, page):
     for code in CODE:
         assert code not in text, f"code visible in the app: {code!r}"
     assert page.locator(".jp-CodeCell .jp-InputArea-editor, .jp-InputPrompt").count() == 0
+    # started with --no-quiz-gate (see servers.voila_app): the page must say so, on top
+    banner = page.locator(".lm-quiz-gate-off")
+    assert banner.is_visible() and "gate is OFF" in banner.inner_text()
     shot(page, "app-start")
 
     seen = builder_stop_then_routine(

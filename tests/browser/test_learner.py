@@ -99,17 +99,23 @@ def test_guided_timer_moves_on_with_next_and_counts_down_with_play(lesson_page):
     open_from_file_browser(page, "06_thumb_technique.ipynb")
     run_all(page)
     steps = content().technique["thumb"].steps
-    timer = cell_with(page, "ui.practice_timer(").locator(".lm-timer")
+    n = 2 * len(steps)  # the technique on the left leg, then on the right
+    # no screening stored yet: the gate asks the checklist first; nothing ticked is an answer
+    scope = cell_with(page, "ui.practice_timer(")
+    assert "Take your personal screening first" in scope.inner_text()
+    button(scope, "These are my answers").click()
+    timer = scope.locator(".lm-timer")
+    timer.wait_for()
     step = timer.locator(".lm-timer-step")
     remaining = timer.locator(".lm-remaining")
-    assert f"Step 1 of {len(steps)}" in step.inner_text()
+    assert f"Step 1 of {n}" in step.inner_text() and "Left leg" in step.inner_text()
     assert " ".join(steps[0].instruction.split()) in " ".join(step.inner_text().split())
     shot(page, "lesson06-timer-step1", timer)
 
     button(timer, "Next").click()
-    step.get_by_text(f"Step 2 of {len(steps)}").wait_for()
+    step.get_by_text(f"Step 2 of {n}").wait_for()
     assert " ".join(steps[1].instruction.split()) in " ".join(step.inner_text().split())
-    assert f"step 2 of {len(steps)}" in remaining.inner_text()
+    assert f"step 2 of {n}" in remaining.inner_text()
 
     # Play: the clock runs (the remaining time goes down), Pause stops it
     button(timer, "Play").click()
