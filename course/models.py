@@ -451,6 +451,17 @@ class Benefit(Strict):
         return self
 
     @property
+    def learner_level(self) -> Level:
+        """The level for this course's learners: healthy people massaging their own legs.
+
+        That is the first scoped level when there are any (``stress`` gives ``limited``, for
+        self-massage; ``lymphatic`` gives ``not_supported``, for healthy people), else
+        ``level``. Practice 2 checks "what is not supported for you" against this, so the
+        best case measured in other people never passes for the learner's own.
+        """
+        return self.scoped[0].level if self.scoped else self.level
+
+    @property
     def level_text(self) -> str:
         """``"limited (self) / moderate (therapist)"``, or the plain level label."""
         if not self.scoped:

@@ -219,3 +219,19 @@ def test_all_problems_reported_at_once(content_dir):
     with pytest.raises(ContentError) as err:
         load_content(content_dir)
     assert len(err.value.problems) == 2
+
+
+def test_the_learners_level_is_the_first_scoped_level():
+    """Practice 2 asks what is "not supported" for a learner (self-massage, healthy legs): that
+    is the first scoped level, never the best one measured in other people (review item 11)."""
+    from course.models import Benefit, Level
+
+    benefits = load_content().benefit
+    assert benefits["lymphatic"].learner_level is Level.NOT_SUPPORTED
+    assert benefits["lymphatic"].level is Level.LIMITED
+    assert benefits["stress"].learner_level is Level.LIMITED
+    base = benefits["stress"].model_dump()
+    flipped = Benefit.model_validate({**base, "scoped": base["scoped"][::-1]})
+    assert flipped.learner_level is Level.MODERATE
+    unscoped = Benefit.model_validate({**base, "scoped": []})
+    assert unscoped.learner_level is unscoped.level

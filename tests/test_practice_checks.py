@@ -72,6 +72,13 @@ WRONG: dict[str, dict[str, list[dict[str, str]]]] = {
             {"task3_stress": 'stress_meaning = "D"'},  # the cortisol myth
         ],
         "check_task4_drainage": [{"task4_drainage": 'drainage_meaning = "A"'}],
+        "check_task5_not_for_me": [
+            # the best level in each row: drainage looks "limited" (review item 11)
+            {"task5_not_for_me": 'not_for_me = ["Fewer injuries", "Better blood circulation"]'},
+            # "limited for self-massage" read as "not supported"
+            {"task5_not_for_me": 'not_for_me = ["Fewer injuries", "Better blood circulation", '
+             '"Lymphatic drainage", "Less stress"]'},
+        ],
     },
     "03_plan_runner_routine": {
         "check_task1_screen": [
