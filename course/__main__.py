@@ -20,7 +20,7 @@ COMMAND_MODULES = ("course.exercises", "course.instructor", "course.apps")
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate every content file and the quiz banks; print a summary or the problems."""
     from course.models import ContentError, load_content
-    from course.quiz import lint
+    from course.quiz import guessers, lint, measure_lint
 
     try:
         c = load_content(args.content)
@@ -29,8 +29,17 @@ def cmd_check(args: argparse.Namespace) -> int:
         for line in exc.problems:
             print(f"  {line}", file=sys.stderr)
         return 1
-    problems = lint(c)
+    guessing = ["Guessing strategies, expected score per bank (chance = blind guessing):"]
+    for bank in c.quizzes:
+        report = guessers(bank)
+        scores = ", ".join(f"{name} {pct:g}%" for name, pct in report.strategies.items())
+        guessing.append(
+            f"  {bank.id} ({report.questions} questions, pass mark {100 * bank.pass_mark:g}%): "
+            f"chance {report.chance:g}%; {scores}"
+        )
+    problems = lint(c) + measure_lint(c)
     if problems:
+        print("\n".join(guessing))
         print(f"Question-bank lint failed: {len(problems)} problem(s)", file=sys.stderr)
         for line in problems:
             print(f"  {line}", file=sys.stderr)
@@ -48,6 +57,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         "sources": len(c.sources),
     }
     print("Content OK: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    print("\n".join(guessing))
     return 0
 
 
