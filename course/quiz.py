@@ -597,8 +597,9 @@ def key_balance(bank: QuizBank, seed: int | str = 0) -> list[str]:
     if len(one) >= MIN_POSITION_ITEMS:
         letters: Counter[int] = Counter()
         width = min(len(q.options) for q in one)
-        for q in one:
-            letters[next(i for i, o in enumerate(shuffled(q, seed)) if o.correct)] += 1
+        for q in one:  # an item with no right option is the structural lint's to report
+            right = [i for i, o in enumerate(shuffled(q, seed)) if o.correct]
+            letters[right[0] if right else -1] += 1
         low, high = POSITION_SHARE
         for i in range(width):
             if not low <= letters[i] / len(one) <= high:

@@ -31,7 +31,7 @@ def test_agenda_through_the_real_entry_point(capsys):
 
 def test_agenda_too_short_exits_1(capsys):
     assert main(["agenda", "--minutes", "20"]) == 1
-    assert "43" in capsys.readouterr().err
+    assert "54" in capsys.readouterr().err
 
 
 def test_check_prints_summary():
