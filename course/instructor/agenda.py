@@ -67,6 +67,7 @@ class Item:
     teaching: int = 0
     practice: int = 0
     homework_practice: int = 0
+    activity: str = "practice"
 
     @property
     def is_break(self) -> bool:
@@ -85,6 +86,7 @@ class Homework:
     title: str
     minutes: int
     whole_lesson: bool
+    activity: str = "practice"
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,14 @@ def practice_of(lesson: Lesson) -> int:
     return lesson.practice_minutes + lesson.quiz_minutes
 
 
+def activity_of(lesson: Lesson) -> str:
+    """What a lesson's :func:`practice_of` minutes are, in the instructor's words: a lesson
+    with only a quiz must not be announced as hands-on practice (nor the reverse)."""
+    if lesson.practice_minutes and lesson.quiz_minutes:
+        return "practice and quiz"
+    return "quiz" if lesson.quiz_minutes else "practice"
+
+
 def _schedule(blocks: Sequence[tuple[Lesson, int]], every: int, pause: int) -> list[Item]:
     """Lay out (lesson, practice minutes kept) blocks with breaks between lessons.
 
@@ -167,6 +177,7 @@ def _schedule(blocks: Sequence[tuple[Lesson, int]], every: int, pause: int) -> l
                 lesson.teaching_minutes,
                 practice,
                 practice_of(lesson) - practice,
+                activity_of(lesson),
             )
         )
         t += minutes
@@ -248,7 +259,9 @@ def plan_agenda(
         if lesson.id not in teach:
             homework.append(Homework(lesson.id, lesson.title, lesson.minutes, True))
         elif lesson.id not in practice and practice_of(lesson):
-            homework.append(Homework(lesson.id, lesson.title, practice_of(lesson), False))
+            homework.append(
+                Homework(lesson.id, lesson.title, practice_of(lesson), False, activity_of(lesson))
+            )
     return Agenda(minutes, start, tuple(items), tuple(homework))
 
 
@@ -260,9 +273,9 @@ def _what(item: Item) -> str:
         return "break"
     parts = [f"{item.teaching} min teaching"]
     if item.practice:
-        parts.append(f"{item.practice} min practice")
+        parts.append(f"{item.practice} min {item.activity}")
     if item.homework_practice:
-        parts.append(f"practice ({item.homework_practice} min) as homework")
+        parts.append(f"{item.activity} ({item.homework_practice} min) as homework")
     return ", ".join(parts)
 
 
@@ -287,9 +300,9 @@ def _homework_groups(agenda: Agenda) -> list[tuple[str, list[str]]]:
     if agenda.practice_homework:
         out.append(
             (
-                "Practice minutes become homework (done at home with the notebook):",
+                "Practice and quiz minutes become homework (done at home with the notebook):",
                 [
-                    f"{h.lesson_id} ({h.title}): {h.minutes} min practice"
+                    f"{h.lesson_id} ({h.title}): {h.minutes} min {h.activity}"
                     for h in agenda.practice_homework
                 ],
             )
