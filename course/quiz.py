@@ -523,13 +523,28 @@ STRATEGIES: dict[str, Strategy] = {
 
 @dataclass(frozen=True)
 class GuesserReport:
-    """Expected scores (percent) of blind chance and of each strategy on one bank."""
+    """Expected scores (percent) of blind chance and of each strategy on one bank, or on the
+    questions one lesson quiz asks (``where`` then says which quiz, for the problem lines)."""
 
     bank: str
     pass_mark: float
     questions: int
     chance: float
     strategies: Mapping[str, float]
+    where: str = ""
+
+    @property
+    def location(self) -> str:
+        """Where a problem points: the lesson quiz, or the bank file."""
+        return self.where or f"quizzes/{self.bank}.yaml: (bank)"
+
+    def summary(self) -> str:
+        """One line for ``course check``: size, pass mark, chance and every strategy's score."""
+        scores = ", ".join(f"{name} {pct:g}%" for name, pct in self.strategies.items())
+        return (
+            f"({self.questions} questions, pass mark {100 * self.pass_mark:g}%): "
+            f"chance {self.chance:g}%; {scores}"
+        )
 
     def problems(self) -> list[str]:
         out = []
@@ -537,22 +552,30 @@ class GuesserReport:
         for name, pct in self.strategies.items():
             if pct - self.chance > GUESS_MARGIN:
                 out.append(
-                    f"quizzes/{self.bank}.yaml: (bank): guessing: '{name}' scores {pct:.0f}%, "
+                    f"{self.location}: guessing: '{name}' scores {pct:.0f}%, "
                     f"{pct - self.chance:.0f} points above chance ({self.chance:.0f}%); "
                     f"at most {GUESS_MARGIN} allowed"
                 )
             if pct > limit:
                 out.append(
-                    f"quizzes/{self.bank}.yaml: (bank): guessing: '{name}' scores {pct:.0f}%, "
+                    f"{self.location}: guessing: '{name}' scores {pct:.0f}%, "
                     f"within {PASS_MARGIN} points of the {100 * self.pass_mark:.0f}% pass mark "
                     f"(must stay at or under {limit:.0f}%)"
                 )
         return out
 
 
-def guessers(bank: QuizBank) -> GuesserReport:
-    """How far each test-wise strategy gets on ``bank`` without knowing anything."""
-    qs = bank.questions
+def guessers(
+    bank: QuizBank, questions: Sequence[Question] | None = None, where: str = ""
+) -> GuesserReport:
+    """How far each test-wise strategy gets on ``bank`` without knowing anything.
+
+    ``questions`` narrows it to what one sitting asks (a lesson quiz), judged against the
+    bank's pass mark; by default the whole bank.
+    """
+    qs = list(bank.questions if questions is None else questions)
+    if not qs:
+        raise ValueError(f"no questions to guess at in {where or bank.id}")
     n = len(qs)
     return GuesserReport(
         bank=bank.id,
@@ -562,6 +585,7 @@ def guessers(bank: QuizBank) -> GuesserReport:
         strategies={
             name: round(100 * sum(play(q) for q in qs) / n, 1) for name, play in STRATEGIES.items()
         },
+        where=where,
     )
 
 
@@ -689,6 +713,34 @@ def gate_quiz(content: Content) -> tuple[Lesson, LessonQuiz, list[Question]]:
     return found[0]
 
 
+@dataclass(frozen=True)
+class LessonGuess:
+    """The guessers' report on one lesson quiz (see :func:`lesson_guessers`)."""
+
+    lesson: Lesson
+    index: int
+    quiz: LessonQuiz
+    report: GuesserReport
+
+
+def lesson_guessers(content: Content) -> list[LessonGuess]:
+    """The guessers run on every lesson quiz, on the questions a sitting asks, in course order.
+
+    A lesson quiz of three to six questions is too small for the bank rules (one guessable
+    item moves a strategy 15-30 points), so these reports are shown to the author, not
+    judged; only the gate, the quiz whose pass opens the builder, is held to the bank rules
+    (:func:`measure_lint`), because passing it by tricks would let a learner skip the safety
+    lesson.
+    """
+    out = []
+    for lesson in content.lessons:
+        for i, (lq, questions) in enumerate(lesson_questions(content, lesson.id)):
+            where = f"lessons.yaml: {lesson.id}: quizzes[{i}]"
+            report = guessers(content.quiz[lq.bank], questions, where)
+            out.append(LessonGuess(lesson, i, lq, report))
+    return out
+
+
 def lesson_lint(content: Content) -> list[str]:
     """Lesson quizzes against the lesson order, the timings and the banks.
 
@@ -752,13 +804,15 @@ def lesson_lint(content: Content) -> list[str]:
 
 
 def measure_lint(content: Content) -> list[str]:
-    """Everything that keeps the banks a measure of understanding: the guessers, the key
-    balance, the lesson order and the size of the course's banks."""
+    """Everything that keeps the banks a measure of understanding: the guessers (on every bank
+    and on the gate quiz), the key balance, the lesson order and the size of the course's
+    banks."""
     out: list[str] = []
     for bank in content.quizzes:
         out += guessers(bank).problems()
         out += key_balance(bank)
     out += lesson_lint(content)
+    out += [p for g in lesson_guessers(content) if g.quiz.gate for p in g.report.problems()]
     total = len(content.questions)
     if total < MIN_TOTAL_QUESTIONS:
         out.append(

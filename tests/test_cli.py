@@ -49,6 +49,24 @@ def test_check_prints_summary():
     assert "questions" in out.stdout
 
 
+def test_check_prints_the_guessers_for_every_bank_and_lesson_quiz():
+    from course.models import content
+    from course.quiz import lesson_questions
+
+    out = run("check")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    c = content()
+    for bank in c.quizzes:
+        assert any(x.startswith(f"  {bank.id} ({len(bank.questions)} questions") for x in lines)
+    for lesson in c.lessons:
+        for i, (lq, qs) in enumerate(lesson_questions(c, lesson.id)):
+            head = f"  {lesson.id} quizzes[{i}] {lq.bank}{' (the gate)' * lq.gate} "
+            row = next(x for x in lines if x.startswith(head))
+            assert f"({len(qs)} questions, pass mark" in row and "longest option" in row
+    assert sum("(the gate)" in x for x in lines) == 1
+
+
 def test_check_fails_with_the_problems(tmp_path, capsys):
     broken = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, broken)

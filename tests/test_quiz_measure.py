@@ -15,6 +15,7 @@ from course.quiz import (
     gate_quiz,
     guessers,
     key_balance,
+    lesson_guessers,
     lesson_lint,
     lesson_questions,
     measure_lint,
@@ -301,3 +302,50 @@ def test_lesson_quiz_widget_reads_the_content() -> None:
         lesson_quiz("99_nothing")
     with pytest.raises(ValueError, match="has no quiz"):
         lesson_quiz("00_welcome")
+
+
+# --- guessers on lesson quizzes ------------------------------------------------------------
+
+
+def test_every_lesson_quiz_gets_a_guesser_report() -> None:
+    reports = lesson_guessers(REAL)
+    expected = [
+        (lesson.id, i, len(qs))
+        for lesson in REAL.lessons
+        for i, (_, qs) in enumerate(lesson_questions(REAL, lesson.id))
+    ]
+    assert [(g.lesson.id, g.index, g.report.questions) for g in reports] == expected
+    for g in reports:
+        assert g.report.where == f"lessons.yaml: {g.lesson.id}: quizzes[{g.index}]"
+        assert g.report.bank == g.quiz.bank
+        assert set(g.report.strategies) == set(guessers(REAL.quiz[g.quiz.bank]).strategies)
+    assert [g.lesson.id for g in reports if g.quiz.gate] == [gate_quiz(REAL)[0].id]
+
+
+def test_a_guessable_gate_fails_but_a_small_lesson_quiz_is_only_reported() -> None:
+    biased = [x.model_copy(update={"lesson": "l1"}) for x in biased_bank().questions]
+    ids = [x.id for x in biased]
+    even = [o("a", "one right", True), o("b", "one wrong")]  # nothing for a trick to use
+    fair = [q("q_early", "single", even), q("q_late", "single", even)]
+    minutes = 12  # 22 questions at 30-40 s each
+    gate_biased = tiny(
+        [lesson("l1", [{"bank": "safety", "questions": ids, "gate": True}], minutes)], biased
+    )
+    problems = measure_lint(gate_biased)
+    assert any(
+        p.startswith("lessons.yaml: l1: quizzes[0]: guessing: 'longest option' scores")
+        for p in problems
+    )
+    # The same guessable items in a quiz that is not the gate: no problem names that quiz
+    # (the bank's own report still catches them), and the fair gate passes.
+    quizzes = [
+        {"bank": "safety", "questions": ["q_early", "q_late"], "gate": True},
+        {"bank": "safety", "questions": ids},
+    ]
+    mixed = tiny([lesson("l1", quizzes, 13)], fair + biased)
+    problems = measure_lint(mixed)
+    assert not [p for p in problems if p.startswith("lessons.yaml: l1: quizzes[")]
+    assert any(p.startswith("quizzes/safety.yaml: (bank): guessing:") for p in problems)
+    report = next(g.report for g in lesson_guessers(mixed) if g.index == 1)
+    assert report.problems()  # reported to the author, not judged
+    assert report.summary().startswith(f"({len(ids)} questions, pass mark 80%): chance ")
