@@ -20,7 +20,7 @@ COMMAND_MODULES = ("course.exercises", "course.instructor", "course.apps")
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate every content file and the quiz banks; print a summary or the problems."""
     from course.models import ContentError, load_content
-    from course.quiz import lint
+    from course.quiz import guessers, lesson_guessers, lint, measure_lint
     from course.screening import load_policy
 
     try:
@@ -31,8 +31,23 @@ def cmd_check(args: argparse.Namespace) -> int:
         for line in exc.problems:
             print(f"  {line}", file=sys.stderr)
         return 1
-    problems = lint(c)
+    problems = lint(c) + measure_lint(c)
+    guessing = ["Guessing strategies, expected score per bank (chance = blind guessing):"]
+    guessing += [f"  {bank.id} {guessers(bank).summary()}" for bank in c.quizzes]
+    guessing.append(
+        "Per lesson quiz, on the questions a sitting asks (the gate is judged like a bank; "
+        "the others are too small to judge, shown so an author sees a giveaway):"
+    )
+    try:
+        guessing += [
+            f"  {g.lesson.id} quizzes[{g.index}] {g.quiz.bank}{' (the gate)' * g.quiz.gate} "
+            f"{g.report.summary()}"
+            for g in lesson_guessers(c)
+        ]
+    except ValueError as exc:  # e.g. a draw larger than its bank; the lint says so too
+        guessing.append(f"  (not available: {exc})")
     if problems:
+        print("\n".join(guessing))
         print(f"Question-bank lint failed: {len(problems)} problem(s)", file=sys.stderr)
         for line in problems:
             print(f"  {line}", file=sys.stderr)
@@ -62,6 +77,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(line)
     for line in source_warnings:
         print(f"  warning: {line}")
+    print("\n".join(guessing))
     return 0
 
 

@@ -302,7 +302,7 @@ th, td {{ border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; }}
 <table>
 <thead><tr><th scope="col">Lesson</th><th scope="col">Title</th>
 <th scope="col">Teaching (min)</th><th scope="col">Practice (min)</th>
-<th scope="col">Total (min)</th></tr></thead>
+<th scope="col">Quiz (min)</th><th scope="col">Total (min)</th></tr></thead>
 <tbody>
 {rows}
 </tbody>
@@ -403,7 +403,7 @@ def build_site(
     rows = "\n".join(
         f'<tr><td>{i}</td><td><a href="{lesson.id}.html">{html.escape(lesson.title)}</a></td>'
         f"<td>{lesson.teaching_minutes}</td><td>{lesson.practice_minutes}</td>"
-        f"<td>{lesson.minutes}</td></tr>"
+        f"<td>{lesson.quiz_minutes}</td><td>{lesson.minutes}</td></tr>"
         for i, lesson in enumerate(lessons)
     )
     index = out / INDEX

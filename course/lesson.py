@@ -425,10 +425,12 @@ def lesson_header(lesson_id: str, *, data: Content | None = None) -> View:
     """Title, minutes, objectives and the one-line disclaimer that opens each notebook."""
     c = _c(data)
     lesson = _get(c.lesson, lesson_id, "lesson")
-    teach, practice = lesson.teaching_minutes, lesson.practice_minutes
+    minutes = f"Teaching {lesson.teaching_minutes} min · Practice {lesson.practice_minutes} min"
+    if lesson.quiz_minutes:  # the quiz takes time too: the parts add up to the lesson
+        minutes += f" · Quiz {lesson.quiz_minutes} min"
     blocks: list[Block] = [
         Heading(1, _lesson_number(lesson.id) + lesson.title),
-        Para([strong(f"Teaching {teach} min · Practice {practice} min")]),
+        Para([strong(minutes)]),
         Heading(2, "Objectives"),
         Para([t("By the end of this lesson you will be able to:")]),
         Items([[t(o)] for o in lesson.objectives]),
@@ -671,22 +673,25 @@ def lessons_table(*, data: Content | None = None) -> View:
             [t(lesson.title)],
             [t(str(lesson.teaching_minutes))],
             [t(str(lesson.practice_minutes))],
+            [t(str(lesson.quiz_minutes))],
             [t(str(lesson.minutes))],
         ]
         for lesson in c.lessons
     ]
     teach = sum(lesson.teaching_minutes for lesson in c.lessons)
     practice = sum(lesson.practice_minutes for lesson in c.lessons)
+    quiz = sum(lesson.quiz_minutes for lesson in c.lessons)
     foot = [
         [t("Total")],
         [t(f"{len(c.lessons)} lessons")],
         [t(str(teach))],
         [t(str(practice))],
-        [t(_minutes(teach + practice))],
+        [t(str(quiz))],
+        [t(_minutes(teach + practice + quiz))],
     ]
     table = Table(
         "The lessons and their minutes",
-        ["Lesson", "Title", "Teaching (min)", "Practice (min)", "Total (min)"],
+        ["Lesson", "Title", "Teaching (min)", "Practice (min)", "Quiz (min)", "Total (min)"],
         rows,
         foot,
     )

@@ -485,25 +485,66 @@ class Faq(Strict):
     sources: list[Id] = Field(default_factory=list)
 
 
+class LessonQuiz(Strict):
+    """A lesson's check for understanding: which bank, and which of its questions.
+
+    Either ``questions`` lists them (shown in that order) or ``draw`` picks that many from the
+    whole bank with ``seed`` (a review at the end, where everything has been taught). The
+    lint holds both to the lesson order: no quiz asks what a later lesson teaches. ``gate``
+    marks the quiz whose pass opens the routine builder (exactly one in the course), so no
+    Python names the gate's questions.
+    """
+
+    bank: Id
+    questions: list[Id] = Field(default_factory=list)
+    draw: int | None = Field(default=None, gt=0, le=200)
+    seed: int = 0
+    gate: bool = False
+
+    @model_validator(mode="after")
+    def _questions_or_draw(self) -> LessonQuiz:
+        if bool(self.questions) == (self.draw is not None):
+            raise ValueError("give either questions (a list of ids) or draw (how many), not both")
+        if len(self.questions) != len(set(self.questions)):
+            twice = sorted({q for q in self.questions if self.questions.count(q) > 1})
+            raise ValueError(f"questions repeat: {twice}")
+        return self
+
+    @property
+    def size(self) -> int:
+        """How many questions a sitting of this quiz asks (for timings)."""
+        return self.draw if self.draw is not None else len(self.questions)
+
+
 class Lesson(Strict):
-    """One notebook of the course, with the Carpentries-style episode header."""
+    """One notebook of the course, with the Carpentries-style episode header.
+
+    ``quiz_minutes`` is the time the lesson's quizzes take, kept apart from the hands-on
+    practice so the lint can hold it to the number of questions (about 30-40 s each).
+    """
 
     id: Id
     title: Text
     objectives: list[Text] = Field(min_length=1)
     teaching_minutes: int = Field(ge=0, le=240)
     practice_minutes: int = Field(ge=0, le=240)
+    quiz_minutes: int = Field(default=0, ge=0, le=120)
     key_points: list[Text] = Field(min_length=1)
     instructor_notes: list[Text] = Field(default_factory=list)
     benefits: list[Id] = Field(default_factory=list)
     techniques: list[Id] = Field(default_factory=list)
     contraindications: list[Id] = Field(default_factory=list)
     faq: list[Id] = Field(default_factory=list)
-    quizzes: list[Id] = Field(default_factory=list)
+    quizzes: list[LessonQuiz] = Field(default_factory=list)
 
     @property
     def minutes(self) -> int:
-        return self.teaching_minutes + self.practice_minutes
+        return self.teaching_minutes + self.practice_minutes + self.quiz_minutes
+
+    @property
+    def banks(self) -> list[str]:
+        """The ids of the banks this lesson's quizzes ask from, in order, without repeats."""
+        return list(dict.fromkeys(q.bank for q in self.quizzes))
 
 
 # --- quizzes -----------------------------------------------------------------------------
@@ -517,10 +558,15 @@ class Kind(StrEnum):
 
 
 class Option(Strict):
+    """One answer option. ``misconception`` (wrong options) names the mistake people really
+    make that the option stands for: the lint asks it of every wrong option of a
+    multiple-answer question, so "pick all but the silly one" cannot work."""
+
     id: Id
     text: Text
     correct: bool = False
     feedback: str = ""
+    misconception: str = ""
 
 
 class Question(Strict):
@@ -535,6 +581,9 @@ class Question(Strict):
     explanation: Text
     sources: list[Id] = Field(min_length=1)
     about: list[Id] = Field(default_factory=list)
+    # The lesson that teaches what the question asks (checked against lessons.yaml; the lint
+    # requires it and fails when a lesson's quiz asks a question a later lesson teaches).
+    lesson: str = ""
 
 
 class QuizBank(Strict):
@@ -801,8 +850,23 @@ def _check_refs(c: dict[str, Any]) -> list[str]:
     for n in c["notes"]:
         need("notes.yaml", n.id, "sources", n.sources, "sources")
     for lesson in c["lessons"]:
-        for field in ("benefits", "techniques", "contraindications", "faq", "quizzes"):
+        for field in ("benefits", "techniques", "contraindications", "faq"):
             need("lessons.yaml", lesson.id, field, getattr(lesson, field), field)
+        qids = {q.id for bank in c["quizzes"] for q in bank.questions}
+        for n, lq in enumerate(lesson.quizzes):
+            need("lessons.yaml", lesson.id, f"quizzes[{n}].bank", [lq.bank], "quizzes")
+            bank_qids = {q.id for b in c["quizzes"] if b.id == lq.bank for q in b.questions}
+            for qid in lq.questions:
+                if qid not in qids:
+                    problems.append(
+                        f"lessons.yaml: {lesson.id}: quizzes[{n}].questions: unknown question "
+                        f"'{qid}'"
+                    )
+                elif qid not in bank_qids:
+                    problems.append(
+                        f"lessons.yaml: {lesson.id}: quizzes[{n}].questions: '{qid}' is not in "
+                        f"bank '{lq.bank}'"
+                    )
     for bank in c["quizzes"]:
         label = f"quizzes/{bank.id}.yaml"
         for q in bank.questions:
@@ -811,6 +875,8 @@ def _check_refs(c: dict[str, Any]) -> list[str]:
             for a in q.about:
                 if a not in known:
                     problems.append(f"{label}: {q.id}: about: unknown content id '{a}'")
+            if q.lesson and q.lesson not in ids["lessons"]:
+                problems.append(f"{label}: {q.id}: lesson: unknown lesson '{q.lesson}'")
     return problems
 
 

@@ -12,15 +12,17 @@ executed notebooks stay deterministic), while different seeds give different ord
 
 from __future__ import annotations
 
+import math
 import random
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import NamedTuple
 
-from course.models import Content, Kind, Option, Question, QuizBank
+from course.models import Content, Kind, Lesson, LessonQuiz, Option, Question, QuizBank
 
 # Kinds with exactly one right answer; only ``multiple`` allows several picks.
 ONE_ANSWER = frozenset({Kind.SINGLE, Kind.SCENARIO, Kind.TRUE_FALSE})
@@ -362,3 +364,466 @@ def lint(content: Content) -> list[str]:
             f"least {MIN_CONTRAINDICATION_QUESTIONS}"
         )
     return problems
+
+
+# --- test-wise guessers and key balance ---------------------------------------------------
+#
+# A quiz measures understanding only if someone who read nothing cannot pass it with the
+# tricks every test-taker knows. Each strategy below answers every question without reading
+# the course; its expected score on a bank is compared with blind chance and with the pass
+# mark. Where a strategy has nothing to go on (no "all of the above" option, a question that is
+# not true/false) it guesses blindly, so its score differs from chance only where the bank
+# gives the trick something to use.
+
+GUESS_MARGIN = 15  # points a strategy may beat chance by
+PASS_MARGIN = 30  # points a strategy must stay under the pass mark
+TRUE_SHARE = (0.4, 0.6)  # share of true/false items keyed True
+LONGEST_SHARE = 0.35  # share of one-answer items whose right option is the longest (or shortest)
+POSITION_SHARE = (0.10, 0.40)  # share of right answers any one letter may hold
+MIN_POSITION_ITEMS = 12  # below this, positions are too few to judge
+MIN_PLAUSIBLE_WRONG = 2  # wrong options, each with a misconception, per multiple-answer item
+SECONDS_PER_QUESTION = (30, 40)  # what a lesson's quiz_minutes must allow per question
+MIN_TOTAL_QUESTIONS = 90
+MIN_SAFETY_QUESTIONS = 50
+SAFETY_BANK = "safety"
+
+_WORD = re.compile(r"[a-z0-9]+")
+HEDGES = frozenset(
+    "may might can could usually often some sometimes about around likely probably possibly "
+    "generally most mostly limited small first check ask gently gentle".split()
+)
+ABSOLUTES = frozenset(
+    "always never all none every exactly completely cure cures proven only must".split()
+)
+ALL_OF_THE_ABOVE = re.compile(r"\b(all|both) of (the above|these|them)\b|\ball the above\b")
+STOPWORDS = frozenset(
+    "a an the and or of to in on at for with by is are be it its this that as from your you "
+    "he she his her they their them what which who how when why does do should would than "
+    "then so if not no".split()
+)
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in _words(text) if w not in STOPWORDS and len(w) > 2}
+
+
+def _hedge(text: str) -> int:
+    words = _words(text)
+    return sum(w in HEDGES for w in words) - sum(w in ABSOLUTES for w in words)
+
+
+def _multiple_score(question: Question, picks: set[str]) -> float:
+    return grade(question, picks).score if picks else 0.0
+
+
+def chance(question: Question) -> float:
+    """Expected score of a blind guess: one option at random, or for a multiple-answer item
+    a random non-empty set of options (each set equally likely)."""
+    if question.kind is not Kind.MULTIPLE:
+        return 1 / len(question.options)
+    ids = [o.id for o in question.options]
+    subsets = [{i for n, i in enumerate(ids) if mask >> n & 1} for mask in range(1, 2 ** len(ids))]
+    return sum(_multiple_score(question, s) for s in subsets) / len(subsets)
+
+
+def _pick_best(question: Question, key: Callable[[Option], float]) -> float:
+    """Expected score of picking the option(s) with the highest ``key``; ties split evenly."""
+    values = {o.id: key(o) for o in question.options}
+    top = max(values.values())
+    tied = [o for o in question.options if values[o.id] == top]
+    return sum(o.correct for o in tied) / len(tied)
+
+
+def _tick_top_half(question: Question, key: Callable[[Option], float]) -> float:
+    """A multiple-answer guess: tick the half of the options that ``key`` ranks highest (ties
+    broken by the order the learner sees, the seeded shuffle)."""
+    order = shuffled(question, 0)
+    ranked = sorted(order, key=lambda o: -key(o))
+    k = max(1, (len(order) + 1) // 2)
+    return _multiple_score(question, {o.id for o in ranked[:k]})
+
+
+def _by_ranking(key_of: Callable[[Question], Callable[[Option], float]]) -> Strategy:
+    def play(q: Question) -> float:
+        key = key_of(q)
+        if q.kind is Kind.MULTIPLE:
+            return _tick_top_half(q, key)
+        if q.kind is Kind.TRUE_FALSE:
+            return chance(q)
+        return _pick_best(q, key)
+
+    return play
+
+
+def _longest(q: Question) -> Callable[[Option], float]:
+    return lambda o: len(o.text)
+
+
+def _shortest(q: Question) -> Callable[[Option], float]:
+    """The reverse giveaway: an author who trims right answers to a crisp line."""
+    return lambda o: -len(o.text)
+
+
+def _most_hedged(q: Question) -> Callable[[Option], float]:
+    return lambda o: _hedge(o.text)
+
+
+def _stem_overlap(q: Question) -> Callable[[Option], float]:
+    stem = _content_words(f"{q.scenario} {q.prompt}")
+    return lambda o: len(_content_words(o.text) & stem)
+
+
+def _all_of_the_above(q: Question) -> float:
+    """Tick every box of a multiple-answer item; pick an "all of the above" option if any."""
+    if q.kind is Kind.MULTIPLE:
+        return _multiple_score(q, {o.id for o in q.options})
+    marked = [o for o in q.options if ALL_OF_THE_ABOVE.search(o.text.lower())]
+    return sum(o.correct for o in marked) / len(marked) if marked else chance(q)
+
+
+def _always_false(q: Question) -> float:
+    if q.kind is Kind.TRUE_FALSE:
+        return float(any(o.correct for o in q.options if o.id == "false"))
+    return chance(q)
+
+
+def _all_but_odd_one(q: Question) -> float:
+    """Multiple-answer: tick everything except the option least like the others (fewest
+    words shared), the "one silly distractor" trick. Ties split evenly."""
+    if q.kind is not Kind.MULTIPLE:
+        return chance(q)
+    words = {o.id: _content_words(o.text) for o in q.options}
+
+    def likeness(o: Option) -> float:
+        others = [words[p.id] for p in q.options if p.id != o.id]
+        return sum(len(words[o.id] & w) / (len(words[o.id] | w) or 1) for w in others)
+
+    values = {o.id: likeness(o) for o in q.options}
+    low = min(values.values())
+    odd = [o for o in q.options if values[o.id] == low]
+    everyone = {o.id for o in q.options}
+    return sum(_multiple_score(q, everyone - {o.id}) for o in odd) / len(odd)
+
+
+Strategy = Callable[[Question], float]
+STRATEGIES: dict[str, Strategy] = {
+    "longest option": _by_ranking(_longest),
+    "shortest option": _by_ranking(_shortest),
+    "most hedged option": _by_ranking(_most_hedged),
+    "all of the above / tick all": _all_of_the_above,
+    "always False": _always_false,
+    "most words shared with the question": _by_ranking(_stem_overlap),
+    "tick all but the odd one out": _all_but_odd_one,
+}
+
+
+@dataclass(frozen=True)
+class GuesserReport:
+    """Expected scores (percent) of blind chance and of each strategy on one bank, or on the
+    questions one lesson quiz asks (``where`` then says which quiz, for the problem lines)."""
+
+    bank: str
+    pass_mark: float
+    questions: int
+    chance: float
+    strategies: Mapping[str, float]
+    where: str = ""
+
+    @property
+    def location(self) -> str:
+        """Where a problem points: the lesson quiz, or the bank file."""
+        return self.where or f"quizzes/{self.bank}.yaml: (bank)"
+
+    def summary(self) -> str:
+        """One line for ``course check``: size, pass mark, chance and every strategy's score."""
+        scores = ", ".join(f"{name} {pct:g}%" for name, pct in self.strategies.items())
+        return (
+            f"({self.questions} questions, pass mark {100 * self.pass_mark:g}%): "
+            f"chance {self.chance:g}%; {scores}"
+        )
+
+    def problems(self) -> list[str]:
+        out = []
+        limit = 100 * self.pass_mark - PASS_MARGIN
+        for name, pct in self.strategies.items():
+            if pct - self.chance > GUESS_MARGIN:
+                out.append(
+                    f"{self.location}: guessing: '{name}' scores {pct:.0f}%, "
+                    f"{pct - self.chance:.0f} points above chance ({self.chance:.0f}%); "
+                    f"at most {GUESS_MARGIN} allowed"
+                )
+            if pct > limit:
+                out.append(
+                    f"{self.location}: guessing: '{name}' scores {pct:.0f}%, "
+                    f"within {PASS_MARGIN} points of the {100 * self.pass_mark:.0f}% pass mark "
+                    f"(must stay at or under {limit:.0f}%)"
+                )
+        return out
+
+
+def guessers(
+    bank: QuizBank, questions: Sequence[Question] | None = None, where: str = ""
+) -> GuesserReport:
+    """How far each test-wise strategy gets on ``bank`` without knowing anything.
+
+    ``questions`` narrows it to what one sitting asks (a lesson quiz), judged against the
+    bank's pass mark; by default the whole bank.
+    """
+    qs = list(bank.questions if questions is None else questions)
+    if not qs:
+        raise ValueError(f"no questions to guess at in {where or bank.id}")
+    n = len(qs)
+    return GuesserReport(
+        bank=bank.id,
+        pass_mark=bank.pass_mark,
+        questions=n,
+        chance=round(100 * sum(chance(q) for q in qs) / n, 1),
+        strategies={
+            name: round(100 * sum(play(q) for q in qs) / n, 1) for name, play in STRATEGIES.items()
+        },
+        where=where,
+    )
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part} of {whole} ({100 * part / whole:.0f}%)"
+
+
+def key_balance(bank: QuizBank, seed: int | str = 0) -> list[str]:
+    """Answer-pattern giveaways in ``bank``, one line each (empty when balanced).
+
+    * true/false items: 40-60 % keyed True (or as near as an odd count allows);
+    * the right option's letter (a, b, c, ...) as the learner sees it, i.e. after the course's
+      seeded shuffle with ``seed`` (lesson quizzes use seed 0 unless they declare one): no
+      letter holds more than 40 % or under 10 % of the right answers;
+    * the right option is the longest in at most 35 % of one-answer items (and, so that
+      trimming right answers is no giveaway either, the shortest in at most 35 %);
+    * every multiple-answer item has at least two wrong options, each naming the
+      misconception it stands for.
+    """
+    label = f"quizzes/{bank.id}.yaml"
+    out: list[str] = []
+    tf = [q for q in bank.questions if q.kind is Kind.TRUE_FALSE]
+    if tf:
+        trues = sum(1 for q in tf if any(o.correct and o.id == "true" for o in q.options))
+        low, high = TRUE_SHARE
+        near = abs(trues - len(tf) / 2) <= 0.5
+        if not (low <= trues / len(tf) <= high or near):
+            out.append(
+                f"{label}: (bank): true/false: {_share(trues, len(tf))} keyed True; "
+                f"keep it between {low:.0%} and {high:.0%}"
+            )
+    one = [q for q in bank.questions if q.kind in (Kind.SINGLE, Kind.SCENARIO)]
+    if len(one) >= MIN_POSITION_ITEMS:
+        letters: Counter[int] = Counter()
+        width = min(len(q.options) for q in one)
+        for q in one:  # an item with no right option is the structural lint's to report
+            right = [i for i, o in enumerate(shuffled(q, seed)) if o.correct]
+            letters[right[0] if right else -1] += 1
+        low, high = POSITION_SHARE
+        for i in range(width):
+            if not low <= letters[i] / len(one) <= high:
+                out.append(
+                    f"{label}: (bank): positions: the right answer is option "
+                    f"{'abcdefgh'[i]} in {_share(letters[i], len(one))} of one-answer items "
+                    f"(after the seeded shuffle, seed {seed}); keep each letter between "
+                    f"{low:.0%} and {high:.0%}"
+                )
+    if one:
+        longest = [
+            q.id
+            for q in one
+            if max(q.options, key=lambda o: len(o.text)).correct
+            and sum(len(o.text) == max(len(p.text) for p in q.options) for o in q.options) == 1
+        ]
+        if len(longest) > LONGEST_SHARE * len(one):
+            out.append(
+                f"{label}: (bank): lengths: the right option is the longest in "
+                f"{_share(len(longest), len(one))} one-answer items; at most "
+                f"{LONGEST_SHARE:.0%} allowed ({', '.join(longest)})"
+            )
+        shortest = [
+            q.id
+            for q in one
+            if min(q.options, key=lambda o: len(o.text)).correct
+            and sum(len(o.text) == min(len(p.text) for p in q.options) for o in q.options) == 1
+        ]
+        if len(shortest) > LONGEST_SHARE * len(one):
+            out.append(
+                f"{label}: (bank): lengths: the right option is the shortest in "
+                f"{_share(len(shortest), len(one))} one-answer items; at most "
+                f"{LONGEST_SHARE:.0%} allowed ({', '.join(shortest)})"
+            )
+    for q in bank.questions:
+        if q.kind is not Kind.MULTIPLE:
+            continue
+        wrong = [o for o in q.options if not o.correct]
+        plausible = [o for o in wrong if o.misconception.strip()]
+        if len(plausible) < MIN_PLAUSIBLE_WRONG:
+            bare = [o.id for o in wrong if not o.misconception.strip()]
+            out.append(
+                f"{label}: {q.id}: options: {len(plausible)} wrong option(s) with a "
+                f"misconception, a multiple-answer item needs at least {MIN_PLAUSIBLE_WRONG} "
+                f"(add wrong options, or say what mistake {', '.join(bare) or 'they'} stand for)"
+            )
+    return out
+
+
+# --- lesson quizzes -----------------------------------------------------------------------
+
+
+def lesson_questions(content: Content, lesson_id: str) -> list[tuple[LessonQuiz, list[Question]]]:
+    """Each quiz of a lesson with the questions a sitting asks, in the order asked.
+
+    A listed quiz asks its questions in the listed order; a draw picks ``draw`` questions from
+    the whole bank with its seed (:func:`draw`), the same every time.
+    """
+    if lesson_id not in content.lesson:
+        raise ValueError(f"unknown lesson '{lesson_id}': choose one of {', '.join(content.lesson)}")
+    out = []
+    for lq in content.lesson[lesson_id].quizzes:
+        bank = content.quiz[lq.bank]
+        by_id = {q.id: q for q in bank.questions}
+        if lq.draw is not None:
+            questions = draw(bank, lq.draw, lq.seed)
+        else:
+            questions = [by_id[i] for i in lq.questions]
+        out.append((lq, questions))
+    return out
+
+
+def gate_quiz(content: Content) -> tuple[Lesson, LessonQuiz, list[Question]]:
+    """The quiz whose pass opens the routine builder (the one marked ``gate: true`` in
+    lessons.yaml), its lesson and its questions. A sitting of the gate should be judged on
+    exactly these question ids: ``{q.id for q in gate_quiz(c)[2]}``."""
+    found = [
+        (lesson, lq, questions)
+        for lesson in content.lessons
+        for lq, questions in lesson_questions(content, lesson.id)
+        if lq.gate
+    ]
+    if len(found) != 1:
+        raise ValueError(
+            f"the course needs exactly one gate quiz in lessons.yaml, found {len(found)}"
+        )
+    return found[0]
+
+
+@dataclass(frozen=True)
+class LessonGuess:
+    """The guessers' report on one lesson quiz (see :func:`lesson_guessers`)."""
+
+    lesson: Lesson
+    index: int
+    quiz: LessonQuiz
+    report: GuesserReport
+
+
+def lesson_guessers(content: Content) -> list[LessonGuess]:
+    """The guessers run on every lesson quiz, on the questions a sitting asks, in course order.
+
+    A lesson quiz of three to six questions is too small for the bank rules (one guessable
+    item moves a strategy 15-30 points), so these reports are shown to the author, not
+    judged; only the gate, the quiz whose pass opens the builder, is held to the bank rules
+    (:func:`measure_lint`), because passing it by tricks would let a learner skip the safety
+    lesson.
+    """
+    out = []
+    for lesson in content.lessons:
+        for i, (lq, questions) in enumerate(lesson_questions(content, lesson.id)):
+            where = f"lessons.yaml: {lesson.id}: quizzes[{i}]"
+            report = guessers(content.quiz[lq.bank], questions, where)
+            out.append(LessonGuess(lesson, i, lq, report))
+    return out
+
+
+def lesson_lint(content: Content) -> list[str]:
+    """Lesson quizzes against the lesson order, the timings and the banks.
+
+    * every question names the lesson that teaches it;
+    * no lesson's quiz asks a question a later lesson teaches (a draw may only draw from a
+      bank whose every question is taught by then);
+    * every question is asked somewhere (orphans teach nothing);
+    * ``quiz_minutes`` allows 30-40 s per question;
+    * exactly one quiz is the builder's gate.
+    """
+    out: list[str] = []
+    order = {lesson.id: n for n, lesson in enumerate(content.lessons)}
+    for bank in content.quizzes:
+        for q in bank.questions:
+            if not q.lesson:
+                out.append(
+                    f"quizzes/{bank.id}.yaml: {q.id}: lesson: missing; name the lesson that "
+                    "teaches it"
+                )
+    asked: set[str] = set()
+    gates = 0
+    for lesson in content.lessons:
+        n_questions = 0
+        for i, (lq, questions) in enumerate(lesson_questions(content, lesson.id)):
+            gates += lq.gate
+            n_questions += len(questions)
+            asked.update(q.id for q in questions)
+            pool = content.quiz[lq.bank].questions if lq.draw is not None else questions
+            for q in pool:
+                if q.lesson in order and order[q.lesson] > order[lesson.id]:
+                    how = "draws from a bank with" if lq.draw is not None else "asks"
+                    out.append(
+                        f"lessons.yaml: {lesson.id}: quizzes[{i}]: {how} '{q.id}', taught "
+                        f"later in {q.lesson}"
+                    )
+        low, high = (n_questions * s / 60 for s in SECONDS_PER_QUESTION)
+        if n_questions and not math.floor(low) <= lesson.quiz_minutes <= math.ceil(high):
+            out.append(
+                f"lessons.yaml: {lesson.id}: quiz_minutes: {lesson.quiz_minutes} min for "
+                f"{n_questions} questions; allow {math.floor(low)}-{math.ceil(high)} min "
+                f"({SECONDS_PER_QUESTION[0]}-{SECONDS_PER_QUESTION[1]} s a question)"
+            )
+        if not n_questions and lesson.quiz_minutes:
+            out.append(
+                f"lessons.yaml: {lesson.id}: quiz_minutes: {lesson.quiz_minutes} min but the "
+                "lesson has no quiz"
+            )
+    for bank in content.quizzes:
+        for q in bank.questions:
+            if q.id not in asked:
+                out.append(
+                    f"quizzes/{bank.id}.yaml: {q.id}: (question): never asked: no lesson quiz "
+                    "lists or draws it"
+                )
+    if gates != 1:
+        out.append(
+            f"lessons.yaml: (all): quizzes: {gates} quizzes marked gate: true; exactly one "
+            "(the quiz that opens the routine builder) is needed"
+        )
+    return out
+
+
+def measure_lint(content: Content) -> list[str]:
+    """Everything that keeps the banks a measure of understanding: the guessers (on every bank
+    and on the gate quiz), the key balance, the lesson order and the size of the course's
+    banks."""
+    out: list[str] = []
+    for bank in content.quizzes:
+        out += guessers(bank).problems()
+        out += key_balance(bank)
+    out += lesson_lint(content)
+    out += [p for g in lesson_guessers(content) if g.quiz.gate for p in g.report.problems()]
+    total = len(content.questions)
+    if total < MIN_TOTAL_QUESTIONS:
+        out.append(
+            f"quizzes: (all): questions: {total} in all, the course needs at least "
+            f"{MIN_TOTAL_QUESTIONS}"
+        )
+    safety = content.quiz.get(SAFETY_BANK)
+    n_safety = len(safety.questions) if safety else 0
+    if n_safety < MIN_SAFETY_QUESTIONS:
+        out.append(
+            f"quizzes/{SAFETY_BANK}.yaml: (bank): questions: {n_safety}, the safety bank needs "
+            f"at least {MIN_SAFETY_QUESTIONS}"
+        )
+    return out

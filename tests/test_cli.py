@@ -30,8 +30,15 @@ def test_agenda_through_the_real_entry_point(capsys):
 
 
 def test_agenda_too_short_exits_1(capsys):
-    assert main(["agenda", "--minutes", "20"]) == 1
-    assert "43" in capsys.readouterr().err
+    from course.instructor.agenda import AgendaError, plan_agenda
+    from course.models import content
+
+    try:  # the minimum follows the content's timings
+        plan_agenda(content().lessons, 0)
+    except AgendaError as exc:
+        least = exc.minimum
+    assert main(["agenda", "--minutes", str(least - 1)]) == 1
+    assert f"need at least {least} minutes" in capsys.readouterr().err
 
 
 def test_check_prints_summary():
@@ -40,6 +47,24 @@ def test_check_prints_summary():
     assert out.stdout.startswith("Content OK: 7 benefits,")
     assert "17 contraindications" in out.stdout and "11 lessons" in out.stdout
     assert "questions" in out.stdout
+
+
+def test_check_prints_the_guessers_for_every_bank_and_lesson_quiz():
+    from course.models import content
+    from course.quiz import lesson_questions
+
+    out = run("check")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    c = content()
+    for bank in c.quizzes:
+        assert any(x.startswith(f"  {bank.id} ({len(bank.questions)} questions") for x in lines)
+    for lesson in c.lessons:
+        for i, (lq, qs) in enumerate(lesson_questions(c, lesson.id)):
+            head = f"  {lesson.id} quizzes[{i}] {lq.bank}{' (the gate)' * lq.gate} "
+            row = next(x for x in lines if x.startswith(head))
+            assert f"({len(qs)} questions, pass mark" in row and "longest option" in row
+    assert sum("(the gate)" in x for x in lines) == 1
 
 
 def test_check_fails_with_the_problems(tmp_path, capsys):

@@ -280,7 +280,7 @@ def test_every_lesson_has_objectives_and_key_points(content: Content) -> None:
 def test_safety_lesson_covers_every_contraindication(content: Content) -> None:
     lesson = content.lesson["05_when_not_to_massage"]
     assert set(lesson.contraindications) == set(content.contraindication)
-    assert "safety" in lesson.quizzes
+    assert "safety" in lesson.banks
 
 
 def test_routine_lesson_lists_exactly_the_stop_conditions(content: Content) -> None:
@@ -291,7 +291,7 @@ def test_routine_lesson_lists_exactly_the_stop_conditions(content: Content) -> N
 def test_review_lesson_covers_all_faq_and_quizzes(content: Content) -> None:
     lesson = content.lesson["10_review_and_faq"]
     assert lesson.faq == FAQ_IDS
-    assert set(lesson.quizzes) == {"safety", "benefits", "techniques"}
+    assert set(lesson.banks) == {"safety", "benefits", "techniques"}
 
 
 def test_every_benefit_is_taught_in_some_lesson(content: Content) -> None:

@@ -13,7 +13,7 @@ from course.instructor.classdata import load_class, question_stats
 from course.instructor.guide import assign_questions, md, render_guide
 from course.models import content
 from course.progress import Progress
-from course.quiz import grade
+from course.quiz import grade, lesson_questions
 
 C = content()
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "instructor-guide.md"
@@ -53,7 +53,8 @@ def test_every_lesson_has_its_header(guide):
     for lesson in C.lessons:
         part = section(guide, lesson.id)
         assert f"Timing: {lesson.teaching_minutes} min teaching, " in part
-        assert f"{lesson.practice_minutes} min practice ({lesson.minutes} min)." in part
+        quiz = f", {lesson.quiz_minutes} min quiz" if lesson.quiz_minutes else ""
+        assert f"{lesson.practice_minutes} min practice{quiz} ({lesson.minutes} min)." in part
         for text in lesson.objectives + lesson.key_points + lesson.instructor_notes:
             assert md(text) in part
 
@@ -71,23 +72,24 @@ def test_every_question_has_one_answer_key(guide):
             assert f"  - Why: {md(q.explanation)}" in after
 
 
-def test_questions_sit_with_the_lesson_that_teaches_them():
+def test_questions_sit_with_the_lesson_that_asks_them_first():
     homes = assign_questions(C)
     where = {q.id: lid for lid, qs in homes.items() for _, q in qs}
     assert len(where) == len(C.questions)
     assert where["q_dvt_flight"] == "05_when_not_to_massage"
     assert where["q_sleep"] == "02_stress_and_sleep"
-    assert homes["10_review_and_faq"] == [] and homes["00_welcome"] == []
+    assert where["q_slimming"] == "04_circulation_lymph_joints"  # review item 21
+    assert homes["00_welcome"] == []
     for lid, qs in homes.items():
-        lesson = C.lesson[lid]
-        assert all(bank.id in lesson.quizzes for bank, _ in qs)
+        asked = {q.id for _, questions in lesson_questions(C, lid) for q in questions}
+        assert {q.id for _, q in qs} <= asked, lid
 
 
 def test_review_lesson_points_to_the_keys(guide):
     part = section(guide, "10_review_and_faq")
-    assert "their answer keys are under the lessons that teach each question" in part
-    assert "`05_when_not_to_massage` (When not to massage)" in part
-    assert "No quiz in this lesson." in section(guide, "09_build_your_routine")
+    assert "The benefits quiz draws 5 (seed 10):" in part
+    assert "(key under `0" in part
+    assert "No quiz in this lesson." in section(guide, "00_welcome")
 
 
 def test_misconceptions_from_the_banks(guide):
@@ -111,7 +113,7 @@ def export(folder: Path, name: str, answers: list[tuple[str, str, list[str]]]) -
 @pytest.fixture
 def results(tmp_path) -> Path:
     folder = tmp_path / "results"
-    export(folder, "a", [("safety", "q_dvt_flight", ["b"]), ("benefits", "q_sleep", ["b"])])
+    export(folder, "a", [("safety", "q_dvt_flight", ["b"]), ("benefits", "q_sleep", ["a"])])
     export(folder, "b", [("safety", "q_dvt_flight", ["b"]), ("safety", "q_dvt_flight", ["c"])])
     export(folder, "c", [("safety", "q_dvt_flight", ["c"])])
     export(folder, "d", [("safety", "q_dvt_flight", ["b"])])

@@ -56,6 +56,8 @@ def test_lesson_header_has_title_minutes_objectives_and_disclaimer(c: Content) -
         page = view.html
         assert f"{esc(lesson.title)}</h1>" in page
         minutes = f"Teaching {lesson.teaching_minutes} min · Practice {lesson.practice_minutes} min"
+        if lesson.quiz_minutes:  # the quiz is time too: the parts add up to the lesson
+            minutes += f" · Quiz {lesson.quiz_minutes} min"
         assert minutes in page and minutes in view.text
         for objective in lesson.objectives:
             assert f"<li>{esc(objective)}</li>" in page
@@ -239,10 +241,19 @@ def test_faq_shows_popular_answer_and_evidence_answer(c: Content) -> None:
 def test_lessons_table_lists_every_lesson_with_minutes_and_totals(c: Content) -> None:
     view = L.lessons_table()
     for lesson in c.lessons:
-        row = f"| {esc(lesson.title)} | {lesson.teaching_minutes} | {lesson.practice_minutes} |"
+        row = (
+            f"| {esc(lesson.title)} | {lesson.teaching_minutes} | {lesson.practice_minutes} | "
+            f"{lesson.quiz_minutes} | {lesson.minutes} |"
+        )
         assert row.replace("&#x27;", "'") in view.text
+    assert "Quiz (min)" in view.text
     total = sum(lesson.minutes for lesson in c.lessons)
+    quiz = sum(lesson.quiz_minutes for lesson in c.lessons)
+    assert quiz > 0  # the course has quizzes, so the footer must count them
     assert "<tfoot>" in view.html and f"{total} min" in view.html
+    teach = sum(lesson.teaching_minutes for lesson in c.lessons)
+    practice = sum(lesson.practice_minutes for lesson in c.lessons)
+    assert f"| {len(c.lessons)} lessons | {teach} | {practice} | {quiz} | {total} min" in view.text
     assert f"{len(c.lessons)} lessons" in view.html
 
 

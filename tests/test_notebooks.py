@@ -95,7 +95,15 @@ def test_every_faq_is_taught():
 
 
 def test_every_quiz_bank_is_used_in_a_lesson():
+    """Each lesson shows the quizzes lessons.yaml declares for it, all of them, and only its
+    own; between them the lessons ask from every bank."""
     used = set()
     for path in LESSONS:
-        used |= set(re.findall(r'quiz\(\s*"(\w+)"', code(path)))
+        lesson = C.lesson[path.stem]
+        calls = re.findall(r'lesson_quiz\(\s*"(\w+)"(?:\s*,\s*"(\w+)")?', code(path))
+        assert {lid for lid, _ in calls} <= {lesson.id}, f"{path.name} shows another lesson's quiz"
+        banks = {bank for _, bank in calls}
+        shown = set(lesson.banks) if "" in banks else banks
+        assert shown == set(lesson.banks), f"{path.name} shows {shown}, declares {lesson.banks}"
+        used |= shown
     assert used == set(C.quiz)

@@ -79,6 +79,12 @@ def test_index_links_every_lesson_in_order_with_the_disclaimer(site: Path) -> No
     assert links == [f"{lesson.id}.html" for lesson in lessons]
     for lesson in lessons:
         assert html.escape(lesson.title) in text
+        # The row's parts add up to the lesson: teaching, practice and the quiz.
+        assert (
+            f"<td>{lesson.teaching_minutes}</td><td>{lesson.practice_minutes}</td>"
+            f"<td>{lesson.quiz_minutes}</td><td>{lesson.minutes}</td>"
+        ) in text
+    assert '<th scope="col">Quiz (min)</th>' in text
     assert course.DISCLAIMER in text
     assert "Warning signs" in text  # the red-flag box comes before the lessons
 

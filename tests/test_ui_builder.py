@@ -376,3 +376,51 @@ def test_the_saved_card_shows_the_recorded_clearance_and_its_date(b, tmp_path):
     card = path.read_text(encoding="utf-8")
     assert "**Clearance (your confirmation):** A clinician has said gentle self-massage is fine " \
         "for me. (confirmed on 2026-05-04)" in card
+
+
+def sit(quiz, wrong: int = 0) -> None:
+    """Answer every question of a quiz widget as a learner would, the first ``wrong`` of them
+    with a wrong option, the rest right."""
+    from course.ui.quiz import Checks
+
+    for n, q in enumerate(quiz.questions):
+        quiz._go(n)
+        right = [o.id for o in q.options if o.correct]
+        other = [o.id for o in q.options if not o.correct][:1]
+        picks = other if n < wrong else right
+        quiz.choice.value = picks if isinstance(quiz.choice, Checks) else picks[0]
+        quiz.check()
+
+
+def test_passing_lesson_05s_quiz_opens_the_builder(monkeypatch):
+    """The gate is the quiz lessons.yaml marks ``gate: true`` (lesson 05 asks it): passing
+    that sitting, not the whole bank, is what opens the builder."""
+    from course.quiz import gate_quiz
+    from course.ui.quiz import lesson_quiz
+
+    monkeypatch.delenv(ub.GATE_ENV, raising=False)
+    lesson, lq, questions = gate_quiz(C)
+    assert len(questions) < len(C.quiz[lq.bank].questions)  # a sitting, not the whole bank
+    assert not ub.safety_passed()
+    quiz = lesson_quiz(lesson.id)
+    failing = len(questions) - int(C.quiz[lq.bank].pass_mark * len(questions)) + 1
+    sit(quiz, wrong=failing)  # just under the pass mark: stays locked
+    assert not ub.safety_passed()
+    again = lesson_quiz(lesson.id)  # a new sitting, all right
+    sit(again)
+    assert ub.safety_passed()
+    assert not ub.routine_builder().gated
+
+
+def test_the_review_draw_of_lesson_10_does_not_open_the_builder(monkeypatch):
+    from course.quiz import gate_quiz, lesson_questions
+    from course.ui.quiz import lesson_quiz
+
+    monkeypatch.delenv(ub.GATE_ENV, raising=False)
+    _, gate, _ = gate_quiz(C)
+    review = [
+        lq.bank for lq, _ in lesson_questions(C, "10_review_and_faq") if lq.bank == gate.bank
+    ]
+    assert review  # lesson 10 asks from the gate's bank...
+    sit(lesson_quiz("10_review_and_faq", gate.bank))
+    assert not ub.safety_passed()  # ...but a short all-right draw is not the gate

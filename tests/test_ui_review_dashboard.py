@@ -10,6 +10,7 @@ import pytest
 
 from course.models import content
 from course.progress import Progress, data_dir, import_results
+from course.quiz import gate_quiz
 from course.ui.dashboard import Dashboard, dashboard, quiz_sittings
 from course.ui.display import Static
 from course.ui.quiz import Checks, QuizWidget
@@ -124,16 +125,30 @@ def test_dashboard_counts_lessons_with_ticks(progress):
 
 
 def test_dashboard_shows_the_safety_pass_scores_and_plot(progress):
-    for i, q in enumerate(SAFETY.questions):
-        answer(progress, q.id, i % 10 != 0)  # 4 wrong of 35: 88.6%
+    # One sitting of the gate quiz (lesson 05's), every tenth question wrong.
+    _, gate, questions = gate_quiz(C)
+    wrong = {q.id for i, q in enumerate(questions) if i % 10 == 0}
+    for q in questions:
+        answer(progress, q.id, q.id not in wrong, bank=gate.bank)
+    percent = 100 * (len(questions) - len(wrong)) / len(questions)
+    assert percent >= 100 * C.quiz[gate.bank].pass_mark  # a pass, so the gate must say so
     d = dashboard(progress, today=DAY)
     html = d.static_html()
     assert "Safety quiz: passed" in html
-    assert f"<td>89% ({len(SAFETY.questions)} questions)</td>" in html
+    assert f"all {len(questions)} questions of lesson 05's quiz in one sitting" in html
+    assert f"<td>{percent:.0f}% ({len(questions)} questions)</td>" in html
     assert '<img class="lm-figure" alt="Quiz scores over time (pass mark 80%). safety: 1' in html
-    assert "4 questions due for review today (safety 4)" not in html  # due tomorrow, not today
+    due = f"{len(wrong)} questions due for review today (safety {len(wrong)})"
+    assert due not in html  # due tomorrow, not today
     tomorrow = dashboard(progress, today=DAY + timedelta(days=1)).static_html()
-    assert "4 questions due for review today (safety 4)" in tomorrow
+    assert due in tomorrow
+
+
+def test_the_whole_bank_minus_one_gate_question_does_not_pass(progress):
+    _, gate, questions = gate_quiz(C)
+    for q in questions[1:]:
+        answer(progress, q.id, True, bank=gate.bank)
+    assert "Safety quiz: not passed yet" in dashboard(progress, today=DAY).static_html()
 
 
 def test_a_short_sitting_does_not_pass_safety_and_review_rounds_are_not_quiz_scores(progress):

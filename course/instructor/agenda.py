@@ -6,8 +6,9 @@ can be pinned down by tests; :func:`render_markdown` and :func:`render_html` onl
 How a short workshop is cut, in this order, because a learner can catch up on a notebook at
 home but not on a safety discussion they never had:
 
-1. The welcome, the safety lesson (with its practice: the safety quiz, which gates the routine
-   builder) and the routine builder's teaching are always kept.
+1. The welcome, the safety lesson (with its practice and its quiz, which gates the routine
+   builder) and the routine builder's teaching are always kept. A lesson's quiz minutes count
+   as practice: they stay in the room or go home together.
 2. Optional lessons' practice becomes homework first, the lowest priority first.
 3. Then whole optional lessons become homework, the lowest priority first.
 4. The builder's own practice is the last thing to go.
@@ -66,6 +67,7 @@ class Item:
     teaching: int = 0
     practice: int = 0
     homework_practice: int = 0
+    activity: str = "practice"
 
     @property
     def is_break(self) -> bool:
@@ -84,6 +86,7 @@ class Homework:
     title: str
     minutes: int
     whole_lesson: bool
+    activity: str = "practice"
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,20 @@ def clock(start: str, offset: int) -> str:
     return f"{total // 60:02d}:{total % 60:02d}"
 
 
+def practice_of(lesson: Lesson) -> int:
+    """A lesson's hands-on practice and its quiz together: both are done in the room or both
+    become homework (the safety lesson's quiz, the builder's gate, is never homework)."""
+    return lesson.practice_minutes + lesson.quiz_minutes
+
+
+def activity_of(lesson: Lesson) -> str:
+    """What a lesson's :func:`practice_of` minutes are, in the instructor's words: a lesson
+    with only a quiz must not be announced as hands-on practice (nor the reverse)."""
+    if lesson.practice_minutes and lesson.quiz_minutes:
+        return "practice and quiz"
+    return "quiz" if lesson.quiz_minutes else "practice"
+
+
 def _schedule(blocks: Sequence[tuple[Lesson, int]], every: int, pause: int) -> list[Item]:
     """Lay out (lesson, practice minutes kept) blocks with breaks between lessons.
 
@@ -159,7 +176,8 @@ def _schedule(blocks: Sequence[tuple[Lesson, int]], every: int, pause: int) -> l
                 lesson.id,
                 lesson.teaching_minutes,
                 practice,
-                lesson.practice_minutes - practice,
+                practice_of(lesson) - practice,
+                activity_of(lesson),
             )
         )
         t += minutes
@@ -206,7 +224,7 @@ def plan_agenda(
 
     def layout(teach: set[str], practice: set[str]) -> list[Item]:
         blocks = [
-            (lesson, lesson.practice_minutes if lesson.id in practice else 0)
+            (lesson, practice_of(lesson) if lesson.id in practice else 0)
             for lesson in lessons
             if lesson.id in teach
         ]
@@ -229,7 +247,7 @@ def plan_agenda(
         + [("practice", o) for o in optional]
     )
     for kind, lid in steps:
-        if kind == "practice" and (lid not in teach or by_id[lid].practice_minutes == 0):
+        if kind == "practice" and (lid not in teach or practice_of(by_id[lid]) == 0):
             continue
         trial_teach = teach | {lid} if kind == "teach" else teach
         trial_practice = practice | {lid} if kind == "practice" else practice
@@ -240,8 +258,10 @@ def plan_agenda(
     for lesson in lessons:
         if lesson.id not in teach:
             homework.append(Homework(lesson.id, lesson.title, lesson.minutes, True))
-        elif lesson.id not in practice and lesson.practice_minutes:
-            homework.append(Homework(lesson.id, lesson.title, lesson.practice_minutes, False))
+        elif lesson.id not in practice and practice_of(lesson):
+            homework.append(
+                Homework(lesson.id, lesson.title, practice_of(lesson), False, activity_of(lesson))
+            )
     return Agenda(minutes, start, tuple(items), tuple(homework))
 
 
@@ -253,9 +273,9 @@ def _what(item: Item) -> str:
         return "break"
     parts = [f"{item.teaching} min teaching"]
     if item.practice:
-        parts.append(f"{item.practice} min practice")
+        parts.append(f"{item.practice} min {item.activity}")
     if item.homework_practice:
-        parts.append(f"practice ({item.homework_practice} min) as homework")
+        parts.append(f"{item.activity} ({item.homework_practice} min) as homework")
     return ", ".join(parts)
 
 
@@ -280,9 +300,9 @@ def _homework_groups(agenda: Agenda) -> list[tuple[str, list[str]]]:
     if agenda.practice_homework:
         out.append(
             (
-                "Practice minutes become homework (done at home with the notebook):",
+                "Practice and quiz minutes become homework (done at home with the notebook):",
                 [
-                    f"{h.lesson_id} ({h.title}): {h.minutes} min practice"
+                    f"{h.lesson_id} ({h.title}): {h.minutes} min {h.activity}"
                     for h in agenda.practice_homework
                 ],
             )

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from course.instructor.classdata import ClassStats, QuestionStats
 from course.models import Content, Lesson, Question, QuizBank
+from course.quiz import lesson_questions
 
 TOP_MISCONCEPTIONS = 5
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
@@ -28,27 +29,38 @@ def md(text: str) -> str:
 def assign_questions(content: Content) -> dict[str, list[tuple[QuizBank, Question]]]:
     """Which lesson's answer key holds each question, so no key is printed twice.
 
-    A question goes to the first lesson (in course order) that uses its bank and teaches
-    something the question is about; failing that, to the first lesson that uses its bank.
-    The final review lists every bank, and points back to these lessons.
+    The keys follow what each notebook asks (``ui.lesson_quiz``, declared under ``quizzes``
+    in lessons.yaml): a question's key sits with the first lesson, in course order, whose quiz
+    asks it. A later quiz that asks it again (a review draw) points back there.
     """
     out: dict[str, list[tuple[QuizBank, Question]]] = {lesson.id: [] for lesson in content.lessons}
-    for bank in content.quizzes:
-        users = [lesson for lesson in content.lessons if bank.id in lesson.quizzes]
-        if not users:
-            continue
-        for q in bank.questions:
-            about = set(q.about)
-            home = next(
-                (
-                    lesson
-                    for lesson in users
-                    if about & set(lesson.benefits + lesson.techniques + lesson.contraindications)
-                ),
-                users[0],
-            )
-            out[home.id].append((bank, q))
+    seen: set[str] = set()
+    for lesson in content.lessons:
+        for lq, questions in lesson_questions(content, lesson.id):
+            for q in questions:
+                if q.id not in seen:
+                    seen.add(q.id)
+                    out[lesson.id].append((content.quiz[lq.bank], q))
     return out
+
+
+def _asked_again(
+    content: Content, lesson: Lesson, homes: dict[str, list[tuple[QuizBank, Question]]]
+) -> list[str]:
+    """Lines for the questions this lesson asks whose keys sit under an earlier lesson."""
+    home = {q.id: lid for lid, qs in homes.items() for _, q in qs}
+    mine = {q.id for _, q in homes[lesson.id]}
+    lines = []
+    for lq, questions in lesson_questions(content, lesson.id):
+        how = f"draws {lq.draw} (seed {lq.seed})" if lq.draw is not None else "asks"
+        again = [q for q in questions if q.id not in mine]
+        if again:
+            lines.append(
+                f"- The {lq.bank} quiz {how}: "
+                + ", ".join(f"`{q.id}` (key under `{home[q.id]}`)" for q in again)
+                + "."
+            )
+    return lines
 
 
 def _answer_key(bank: QuizBank, q: Question) -> list[str]:
@@ -95,17 +107,18 @@ def _from_results(
 
 
 def _lesson(
+    content: Content,
     lesson: Lesson,
-    questions: Sequence[tuple[QuizBank, Question]],
     stats: dict[tuple[str, str], QuestionStats] | None,
     homes: dict[str, list[tuple[QuizBank, Question]]],
-    titles: dict[str, str],
 ) -> list[str]:
+    questions = homes[lesson.id]
+    quiz = f", {lesson.quiz_minutes} min quiz" if lesson.quiz_minutes else ""
     out = [
         f"## `{lesson.id}`: {md(lesson.title)}",
         "",
         f"Timing: {lesson.teaching_minutes} min teaching, {lesson.practice_minutes} min "
-        f"practice ({lesson.minutes} min).",
+        f"practice{quiz} ({lesson.minutes} min).",
         "",
         "### Objectives",
         "",
@@ -122,18 +135,14 @@ def _lesson(
         "### Answer key",
         "",
     ]
-    if questions:
-        for bank, q in questions:
-            out += _answer_key(bank, q)
-    elif lesson.quizzes:
-        where = sorted({lid for lid, qs in homes.items() for b, _ in qs if b.id in lesson.quizzes})
-        out.append(
-            f"This lesson uses the {', '.join(lesson.quizzes)} quiz bank(s); their answer keys "
-            "are under the lessons that teach each question: "
-            + ", ".join(f"`{lid}` ({md(titles[lid])})" for lid in where)
-            + "."
-        )
-    else:
+    if any(lq.gate for lq in lesson.quizzes):
+        out += ["Passing this lesson's safety quiz opens the routine builder.", ""]
+    for bank, q in questions:
+        out += _answer_key(bank, q)
+    again = _asked_again(content, lesson, homes)
+    if again:
+        out += (["", "Also asked again here:", ""] if questions else []) + again
+    if not lesson.quizzes:
         out.append("No quiz in this lesson.")
     if questions:
         out += ["", "### Common misconceptions", ""]
@@ -146,10 +155,10 @@ def render_guide(content: Content, stats: ClassStats | None = None, learners: in
     """The guide as Markdown. With ``stats`` (from results files), misconceptions are the
     wrong options most learners picked; without, the banks' feedback on every wrong option."""
     homes = assign_questions(content)
-    titles = {lesson.id: lesson.title for lesson in content.lessons}
     by_key = {(s.bank.id, s.question.id): s for s in stats.questions} if stats else None
     teaching = sum(lesson.teaching_minutes for lesson in content.lessons)
     practice = sum(lesson.practice_minutes for lesson in content.lessons)
+    quizzes = sum(lesson.quiz_minutes for lesson in content.lessons)
     source = (
         f"from the results files of {learners} learner(s): the wrong options picked by the "
         f"most learners, up to {TOP_MISCONCEPTIONS} per lesson"
@@ -164,25 +173,26 @@ def render_guide(content: Content, stats: ClassStats | None = None, learners: in
         "Generated by `python -m course guide` from the course content "
         "(`course/content/`). Do not edit by hand: edit the content and generate again.",
         "",
-        f"The course has {len(content.lessons)} lessons: {teaching} min of teaching and "
-        f"{practice} min of practice, {teaching + practice} min in all before breaks. "
+        f"The course has {len(content.lessons)} lessons: {teaching} min of teaching, "
+        f"{practice} min of practice and {quizzes} min of quizzes, "
+        f"{teaching + practice + quizzes} min in all before breaks. "
         "`python -m course agenda --minutes N` fits them into a shorter workshop, safety first.",
         "",
         f"Common misconceptions are taken {source}.",
         "",
         "Pass marks: "
         + ", ".join(f"{b.id} {round(100 * b.pass_mark)}%" for b in content.quizzes)
-        + ". The routine builder opens only after the safety quiz is passed.",
+        + ". The routine builder opens only after lesson 05's safety quiz is passed.",
         "",
-        "| Lesson | Teaching | Practice |",
-        "|---|---:|---:|",
+        "| Lesson | Teaching | Practice | Quiz |",
+        "|---|---:|---:|---:|",
         *[
             f"| `{lesson.id}`: {md(lesson.title)} | {lesson.teaching_minutes} | "
-            f"{lesson.practice_minutes} |"
+            f"{lesson.practice_minutes} | {lesson.quiz_minutes} |"
             for lesson in content.lessons
         ],
         "",
     ]
     for lesson in content.lessons:
-        out += _lesson(lesson, homes[lesson.id], by_key, homes, titles)
+        out += _lesson(content, lesson, by_key, homes)
     return "\n".join(out).rstrip("\n") + "\n"

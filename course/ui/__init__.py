@@ -33,6 +33,7 @@ _EXPORTS: dict[str, str] = {
     "Fallback": "course.ui.display",
     # quiz, review and dashboard views
     "quiz": "course.ui.quiz",
+    "lesson_quiz": "course.ui.quiz",
     "review": "course.ui.review",
     "dashboard": "course.ui.dashboard",
     # static content views

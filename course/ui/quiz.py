@@ -396,3 +396,52 @@ def quiz(
     return QuizWidget(
         questions, bank=bank, title=b.title, pass_mark=b.pass_mark, seed=seed, progress=progress
     )
+
+
+class LessonQuizzes(Fallback):
+    """Several quizzes of one lesson, one under the other (lesson 10's final quizzes), each
+    with its own bank, pass mark and sitting."""
+
+    def __init__(self, parts: Sequence[QuizWidget]):
+        self.parts = list(parts)
+        super().__init__(
+            w.VBox([p.widget for p in self.parts]),
+            html=lambda: "".join(p.static_html() for p in self.parts),
+            text=" · ".join(p.static_text() for p in self.parts),
+        )
+
+
+def lesson_quiz(
+    lesson_id: str, bank: str | None = None, progress: Progress | None = None
+) -> QuizWidget | LessonQuizzes:
+    """The lesson's check for understanding, as declared under ``quizzes`` in lessons.yaml.
+
+    Notebooks call this instead of naming questions, so what a lesson asks lives in the
+    content (and the lint can hold it to the lesson order). ``bank`` picks one of several
+    quizzes; without it a lesson with several gets them all, one under the other.
+    """
+    from course.quiz import lesson_questions
+
+    c = content()
+    parts = lesson_questions(c, lesson_id)  # ValueError names the lessons for a bad id
+    if bank is not None:
+        parts = [(lq, qs) for lq, qs in parts if lq.bank == bank]
+        if not parts:
+            raise ValueError(
+                f"Lesson '{lesson_id}' has no quiz on bank '{bank}': it asks from "
+                f"{', '.join(c.lesson[lesson_id].banks) or 'no bank'}"
+            )
+    if not parts:
+        raise ValueError(f"Lesson '{lesson_id}' has no quiz")
+    widgets = [
+        QuizWidget(
+            questions,
+            bank=lq.bank,
+            title=c.quiz[lq.bank].title,
+            pass_mark=c.quiz[lq.bank].pass_mark,
+            seed=lq.seed,
+            progress=progress,
+        )
+        for lq, questions in parts
+    ]
+    return widgets[0] if len(widgets) == 1 else LessonQuizzes(widgets)
