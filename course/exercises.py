@@ -66,18 +66,24 @@ def check(condition: object, ok: str, hint: str) -> None:
 
 
 def decision(profile: Profile) -> str:
-    """What the safety check does with a profile, in the practice notebooks' four words.
+    """What the safety check does with a profile, in the practice notebooks' five words.
 
-    ``"stop"`` (no massage at all), ``"keep out"`` (an area stays out of every routine),
-    ``"lighter"`` (pressure capped, advice first) or ``"go ahead"``; the strongest effect wins.
-    A check cell compares a learner's sorting with this instead of a typed answer key, so the
-    key follows the screening rules in ``contraindications.yaml`` whenever they change.
+    ``"stop"`` (no massage at all), ``"wait"`` (wait for a clinician: nothing is planned, on
+    the whole routine or on the held leg, until the learner confirms a clinician's OK),
+    ``"keep out"`` (an area stays out of the routine, on the leg the answer names),
+    ``"lighter"`` (a gentler routine: pressure capped or a technique left out) or
+    ``"go ahead"``; the strongest effect wins. A cleared hold is no longer "wait": what its
+    answer still asks (a cap, no ball, an area kept out) decides. A check cell compares a
+    learner's sorting with this instead of a typed answer key, so the key follows the screening
+    rules in ``course/content/`` whenever they change.
     """
     from course.safety import screen
 
     result = screen(profile)
     if result.stopped:
         return "stop"
+    if result.waiting:
+        return "wait"
     if result.kept_out:
         return "keep out"
     if result.cautions:

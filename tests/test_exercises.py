@@ -101,10 +101,26 @@ def test_check_fails_with_the_hint_when_wrong(capsys):
         (Profile(), "go ahead"),
         (Profile.of("fever"), "stop"),
         (Profile.of("varicose_veins", varicose_veins=["calf"]), "keep out"),
-        (Profile.of("bleeding_risk"), "lighter"),
+        # a "see a clinician first" answer waits, numb feet too (they were "lighter" once)
+        (Profile.of("bleeding_risk"), "wait"),
+        (Profile.of("diabetic_neuropathy"), "wait"),
+        # a hold on one leg is still a wait: nothing happens on that leg until it is cleared
+        (Profile.of("injury_or_surgery", injury_or_surgery=["knee_front"],
+                    sides={"injury_or_surgery": "right"}), "wait"),
+        # after the clinician's OK the limits stay: a gentler routine, or an area kept out
+        (Profile.of("bleeding_risk", cleared=True), "lighter"),
+        (Profile.of("diabetic_neuropathy", cleared=True), "lighter"),
+        (Profile.of("injury_or_surgery", injury_or_surgery=["knee_front"],
+                    sides={"injury_or_surgery": "right"}, cleared=True), "keep out"),
+        # a risk factor without a hold: no ball on the calves, moderate pressure at most
+        (Profile.of("recent_immobility"), "lighter"),
+        (Profile.of("varicose_veins", varicose_veins=["calf"], sides={"varicose_veins": "left"}),
+         "keep out"),
         # the strongest effect wins, whatever the order of the answers
         (Profile.of("bleeding_risk", "fever"), "stop"),
-        (Profile.of("bleeding_risk", "varicose_veins", varicose_veins=["calf"]), "keep out"),
+        (Profile.of("bleeding_risk", "varicose_veins", varicose_veins=["calf"]), "wait"),
+        (Profile.of("bleeding_risk", "varicose_veins", varicose_veins=["calf"], cleared=True),
+         "keep out"),
     ],
 )
 def test_decision_names_what_the_safety_check_does(profile, expected):
