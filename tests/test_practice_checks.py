@@ -38,23 +38,37 @@ WRONG: dict[str, dict[str, list[dict[str, str]]]] = {
             {"task2_ana_next": 'ana_next = "D"'},  # warm the calf
         ],
         "check_task3_ben": [
-            {"task3_ben": 'ben = Profile.of("varicose_veins", varicose_veins=["shin"])'},
+            {"task3_ben": 'ben = Profile.of("varicose_veins", varicose_veins=["shin"], '
+             'sides={"varicose_veins": "left"})'},
             {"task3_ben": 'ben = Profile.of("bleeding_risk")'},  # "veins bleed"
+            # no leg named: both calves kept out, though his right leg is fine
+            {"task3_ben": 'ben = Profile.of("varicose_veins", varicose_veins=["calf"])'},
+            {"task3_ben": 'ben = Profile.of("varicose_veins", varicose_veins=["calf"], '
+             'sides={"varicose_veins": "right"})'},
         ],
         "check_task4_ben_why": [
             {"task4_ben_why": 'ben_why = "D"'},
             {"task4_ben_why": 'ben_why = "C"'},
         ],
         "check_task5_chloe": [
-            {"task5_chloe_answers": "chloe_pressure = 5\nchloe_towel = False"},  # moderate
-            {"task5_chloe_answers": "chloe_pressure = 3\nchloe_towel = True"},  # warmth feels good
+            # numb feet were "lighter" in the old model: now they wait for a clinician
+            {"task5_chloe_answers": 'chloe_now = "lighter"\nchloe_towel = False'},
+            {"task5_chloe_answers": 'chloe_now = "wait"\nchloe_towel = True'},  # warmth is nice
+            {"task5_chloe_answers": 'chloe_now = "stop"\nchloe_towel = False'},
             {"task5_chloe": 'chloe = Profile.of("arterial_disease")'},
         ],
         "check_task6_sorting": [
             {"task6_sorting": 'my_sorting = {"Dev": "keep out", "Eli": "stop", '
-             '"Fay": "stop", "Gus": "stop"}'},  # blood thinners rule massage out
+             '"Fay": "stop", "Gus": "stop", "Hal": "lighter"}'},  # blood thinners rule it out
+            # the old answer: blood thinners only mean lighter pressure, no need to wait
             {"task6_sorting": 'my_sorting = {"Dev": "keep out", "Eli": "lighter", '
-             '"Fay": "lighter", "Gus": "stop"}'},  # a fever only calls for care
+             '"Fay": "stop", "Gus": "stop", "Hal": "lighter"}'},
+            {"task6_sorting": 'my_sorting = {"Dev": "keep out", "Eli": "wait", '
+             '"Fay": "lighter", "Gus": "stop", "Hal": "lighter"}'},  # a fever only calls for care
+            {"task6_sorting": 'my_sorting = {"Dev": "keep out", "Eli": "wait", '
+             '"Fay": "stop", "Gus": "stop", "Hal": "wait"}'},  # bed rest needs a doctor first
+            {"task6_sorting": 'my_sorting = {"Dev": "keep out", "Eli": "wait", '
+             '"Fay": "stop", "Gus": "stop"}'},  # Hal forgotten
         ],
     },
     "02_read_the_evidence_table": {
@@ -84,7 +98,10 @@ WRONG: dict[str, dict[str, list[dict[str, str]]]] = {
         "check_task1_screen": [
             {"task1_screen": "jo_profile = Profile()"},  # forgot the graze
             {"task1_screen": 'jo_profile = Profile.of("injury_or_surgery", '
-             'injury_or_surgery=["shin"])'},
+             'injury_or_surgery=["shin"], sides={"injury_or_surgery": "left"})'},
+            # no leg named: her right shin, which is fine, is kept out too
+            {"task1_screen": 'jo_profile = Profile.of("open_wound_or_burn", '
+             'open_wound_or_burn=["shin"])'},
         ],
         "check_task2_build": [
             {"task2_build": 'jo = build(jo_profile, goal="recover", minutes=15, pressure="firm")'},
@@ -100,7 +117,10 @@ WRONG: dict[str, dict[str, list[dict[str, str]]]] = {
         "check_task4_sam": [
             {"task4_sam": 'sam = build(Profile(), goal="recover", minutes=15, '
              'equipment=["tennis_ball"], pressure="firm")'},
-            {"task4_sam": 'sam = build(Profile.of("bleeding_risk"), goal="recover", minutes=10, '
+            {"task4_sam": 'sam = build(Profile.of("bleeding_risk", cleared=True), goal="recover", '
+             'minutes=10, equipment=["tennis_ball"], pressure="firm")'},
+            # "cleared" without the answer it clears: nothing was waiting, so no limits either
+            {"task4_sam": 'sam = build(Profile(cleared=True), goal="recover", minutes=15, '
              'equipment=["tennis_ball"], pressure="firm")'},
         ],
     },
