@@ -11,6 +11,7 @@ import wave
 import pytest
 
 from course.figures.data import drawing
+from course.safety import Profile
 from course.ui import sound
 from course.ui import timer as ut
 from tests.test_ui_timer import FakeClock
@@ -22,7 +23,7 @@ def clock() -> FakeClock:
 
 
 def ball_timer(clock) -> ut.PracticeTimer:
-    return ut.PracticeTimer(ut.technique_routine("tennis_ball"), clock=clock, live=False,
+    return ut.PracticeTimer(ut.technique_plan("tennis_ball")(Profile()), clock=clock, live=False,
                             opener=_NoProgress)
 
 
@@ -97,7 +98,7 @@ def test_holds_tick_every_30_seconds_and_the_end_has_its_own_tone(clock):
 
 
 def test_strokes_have_no_hold_tone(clock):
-    t = ut.PracticeTimer(ut.technique_routine("finishing_strokes"), clock=clock, live=False)
+    t = ut.PracticeTimer(ut.technique_plan("finishing_strokes")(Profile()), clock=clock, live=False)
     t.play()
     clock.advance(40)
     t.tick()
