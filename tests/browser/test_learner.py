@@ -7,6 +7,7 @@ import re
 import pytest
 
 from course.models import Kind, Question, content
+from course.quiz import gate_quiz
 from tests.browser.conftest import shot
 from tests.browser.flows import builder_stop_then_routine, button
 from tests.browser.notebook import cell_with, open_from_file_browser, output_problems, run_all
@@ -15,10 +16,10 @@ pytestmark = pytest.mark.browser
 
 
 def safety_questions(count: int) -> list[tuple[int, Question]]:
-    """The first ``count`` one-answer questions of the safety bank about a contraindication,
-    with their positions in the quiz (lesson 05 shows the bank in its own order)."""
+    """The first ``count`` one-answer questions of lesson 05's quiz (the gate) about a
+    contraindication, with their positions in the quiz (it asks them in the listed order)."""
     c = content()
-    found = [(i, q) for i, q in enumerate(c.quiz["safety"].questions)
+    found = [(i, q) for i, q in enumerate(gate_quiz(c)[2])
              if q.kind is not Kind.MULTIPLE and set(q.about) & set(c.contraindication)]
     assert len(found) >= count, "too few one-answer contraindication questions"
     return found[:count]
@@ -41,7 +42,7 @@ def test_quiz_feedback_on_a_wrong_answer_and_score_on_a_right_one(lesson_page):
     right1 = next(o for o in q1.options if o.correct)
     right2 = next(o for o in q2.options if o.correct)
 
-    quiz = cell_with(page, 'ui.quiz("safety")').locator(".lm-quiz")
+    quiz = cell_with(page, 'ui.lesson_quiz("05_when_not_to_massage")').locator(".lm-quiz")
     score = quiz.locator(".lm-score")
     feedback = quiz.locator(".lm-feedback")
     go_to(quiz, i, q1.prompt)
