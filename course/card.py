@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from course.formats import clock
 from course.models import Urgency, content
 
 if TYPE_CHECKING:
@@ -73,12 +74,8 @@ def red_flag_lines() -> list[str]:
 
 def card_alt(routine: Routine, title: str) -> str:
     return (f"Printable card '{title}': {routine.goal_name}, {len(routine.steps)} steps, total "
-            f"{_mmss(routine.total_seconds)}; a picture, the time, the pressure and what to do "
+            f"{clock(routine.total_seconds)}; a picture, the time, the pressure and what to do "
             "for each step; the cautions and the warning signs.")
-
-
-def _mmss(seconds: int) -> str:
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
 def card_figure(routine: Routine, title: str = "My leg self-massage routine",
@@ -106,7 +103,7 @@ def card_figure(routine: Routine, title: str = "My leg self-massage routine",
 
     line(title, 16, weight="bold", gap=0.004)
     top = max((s.pressure for s in routine.steps), default=0)
-    line(f"Goal: {routine.goal_name} · Time: {_mmss(routine.total_seconds)} · "
+    line(f"Goal: {routine.goal_name} · Time: {clock(routine.total_seconds)} · "
          f"Pressure: up to {top}/10 (0 = nothing, 10 = far too much)", 9, gap=0.006)
 
     groups = _groups(routine)
@@ -129,7 +126,7 @@ def card_figure(routine: Routine, title: str = "My leg self-massage routine",
             x = margin[0] + pic_w + 0.015
             top_y = y
             y -= 0.002
-            line(f"{s.number}. {_mmss(s.start)}–{_mmss(s.end)}  {s.technique_name} · "
+            line(f"{s.number}. {clock(s.start)}–{clock(s.end)}  {s.technique_name} · "
                  f"{', '.join(s.area_names)} · pressure {s.pressure}/10", 8.5, weight="bold",
                  x=x, chars=chars)
             line(s.instruction, 7.5, x=x, chars=chars + 4)
@@ -218,7 +215,7 @@ def practice_plan(routine: Routine, title: str = "Leg self-massage", *,
     ev.add("duration", timedelta(minutes=length))
     ev.add("summary", f"{title} ({length} min)")
     steps = "\n".join(f"{s.number}. {s.technique_name}: {', '.join(s.area_names)} "
-                      f"({_mmss(s.seconds)}, {s.pressure}/10)" for s in routine.steps)
+                      f"({clock(s.seconds)}, {s.pressure}/10)" for s in routine.steps)
     ev.add("description", f"{routine.goal_name}\n{steps}\n\n{DISCLAIMER}")
     ev.add("rrule", vRecur(freq="weekly", byday=list(days), count=weeks * len(days)))
     alarm = Alarm()

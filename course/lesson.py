@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from course.formats import clock
 from course.models import Content, Effect, Source, Urgency, content
 
 # The one-line form of course.DISCLAIMER shown under every lesson title.
@@ -404,10 +405,6 @@ def _sources(ids: Iterable[str], c: Content, heading: str = "Sources") -> list[B
     ]
 
 
-def _mmss(seconds: int) -> str:
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
-
-
 def _minutes(total: int) -> str:
     hours, minutes = divmod(total, 60)
     return f"{total} min" if not hours else f"{total} min ({hours} h {minutes:02d} min)"
@@ -505,7 +502,7 @@ def technique(technique_id: str, *, data: Content | None = None) -> View:
         where = ", ".join(_get(c.area, a, "area").name for a in step.areas)
         steps.append(
             [
-                strong(f"{_mmss(start)}–{_mmss(start + step.seconds)} ({_mmss(step.seconds)}) "),
+                strong(f"{clock(start)}–{clock(start + step.seconds)} ({clock(step.seconds)}) "),
                 t(step.instruction),
                 ("em", f" Area: {where}."),
             ]
@@ -527,7 +524,7 @@ def technique(technique_id: str, *, data: Content | None = None) -> View:
         ),
         ("Positions", [t("; ".join(tq.positions))]),
         ("Equipment", [t("; ".join(equipment) if equipment else "none")]),
-        ("Total time", [t(_mmss(tq.seconds))]),
+        ("Total time", [t(clock(tq.seconds))]),
     ]
     blocks: list[Block] = [
         Box(

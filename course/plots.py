@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from course.figures.palette import OKABE_ITO
+from course.formats import clock
 from course.models import content
 
 if TYPE_CHECKING:
@@ -230,18 +231,13 @@ def leg_map(
 # --- routine timeline ------------------------------------------------------------------------
 
 
-def _mmss(seconds: float) -> str:
-    s = int(round(seconds))
-    return f"{s // 60:02d}:{s % 60:02d}"
-
-
 def timeline_alt(routine: Routine) -> str:
     steps = "; ".join(
-        f"{_mmss(s.start)} to {_mmss(s.end)} {s.technique_name} on {', '.join(s.areas)}"
+        f"{clock(s.start)} to {clock(s.end)} {s.technique_name} on {', '.join(s.areas)}"
         for s in routine.steps
     )
     return (
-        f"Timeline of the routine, {len(routine.steps)} steps, total {_mmss(routine.total_seconds)}"
+        f"Timeline of the routine, {len(routine.steps)} steps, total {clock(routine.total_seconds)}"
         f": {steps}."
     )
 
@@ -262,7 +258,7 @@ class TimelineFigure:
         self.fig = _new_figure(TIMELINE_SIZE, dpi, "")
         self.ax = self.fig.add_axes((0.06, 0.24, 0.92, 0.62) if key else (0.04, 0.1, 0.94, 0.86))
         self.ax.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 1.5, 2, 3, 5, 6, 10]))
-        self.ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _mmss(v)))
+        self.ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: clock(v)))
         self.ax.tick_params(labelsize=7)
         if key:  # without the key, the HTML caption around the image names the axes
             self.ax.set_xlabel("time (mm:ss)", fontsize=8)
@@ -289,7 +285,7 @@ class TimelineFigure:
         self.ax.set_xlim(0, max(total, 1))
         self.ax.set_ylim(-0.6, max(n, 1) - 0.4)
         if self.key:
-            self.ax.set_title(f"Your routine: total {_mmss(total)}", fontsize=9)
+            self.ax.set_title(f"Your routine: total {clock(total)}", fontsize=9)
             if self._legend is not None:
                 self._legend.remove()
             names = {s.technique: s.technique_name for s in steps}

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date
 
+from course.formats import clock
 from course.models import Content, Goal, Phase, Step, Technique, content
 from course.safety import LEG_NAMES, LEGS, LegPlan, Profile, Screening, clearance_wording, screen
 
@@ -172,11 +173,6 @@ class Routine:
             "This card is no substitute for advice from a health professional.",
         ]
         return "\n".join(lines) + "\n"
-
-
-def clock(seconds: int) -> str:
-    """``75`` -> ``01:15``: how the routine shows time everywhere."""
-    return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
 def _pressure(value: int | str) -> int:
