@@ -64,7 +64,7 @@ def cmd_guide(args: argparse.Namespace) -> int:
         if not folder.is_dir():
             print(f"guide: {folder} is not a folder", file=sys.stderr)
             return 1
-        data = load_class(folder, on_skip=lambda s: print(str(s), file=sys.stderr))
+        data = load_class(folder, c, on_skip=lambda s: print(str(s), file=sys.stderr))
         if not data.learners:
             print(f"guide: no results file in {folder} could be read", file=sys.stderr)
             return 1

@@ -14,12 +14,13 @@ import io
 import os
 import secrets
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from course.instructor.classdata import (
     ClassResults,
     ClassStats,
+    Learner,
     QuestionStats,
     SafetyStatus,
     Skipped,
@@ -44,6 +45,7 @@ class Report:
     chart_path: Path | None
     learners: int
     skipped: list[Skipped]
+    flagged: list[Learner] = field(default_factory=list)
 
 
 def write_atomic(target: Path, data: bytes) -> None:
@@ -98,21 +100,54 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.0f}%"
 
 
+def _best(s: SafetyStatus) -> str:
+    if s.never_taken:
+        return "never taken"
+    text = _pct(s.best)
+    if s.result.answered < s.questions:
+        text += f" ({s.result.answered} of {s.questions} questions answered)"
+    return text
+
+
 def _safety_rows(missing: list[SafetyStatus], pass_mark: float) -> list[str]:
     e = html.escape
     if not missing:
         return ["<p>Every learner has passed the safety quiz.</p>"]
     out = [
         f"<p>{len(missing)} learner(s) have not passed the safety quiz (pass mark "
-        f"{_pct(pass_mark)}). The routine builder stays closed for them: go through lesson 05 "
+        f"{_pct(pass_mark)} on all its questions in one sitting, answers re-graded from the "
+        "question bank). The routine builder stays closed for them: go through lesson 05 "
         "with them before they practise.</p>",
         '<table><thead><tr><th scope="col">Learner</th><th scope="col">File</th>'
         '<th scope="col">Best sitting</th></tr></thead><tbody>',
     ]
     for s in sorted(missing, key=lambda s: (s.learner.name.lower(), s.learner.file)):
-        best = "never taken" if s.never_taken else _pct(s.best)
         out.append(
-            f"<tr><td>{e(s.learner.name)}</td><td>{e(s.learner.file)}</td><td>{e(best)}</td></tr>"
+            f"<tr><td>{e(s.learner.shown_name)}</td><td>{e(s.learner.file)}</td>"
+            f"<td>{e(_best(s))}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    return out
+
+
+def _flagged_rows(flagged: list[Learner]) -> list[str]:
+    """Files whose own ``correct``/``score`` claims disagree with the re-grading."""
+    e = html.escape
+    if not flagged:
+        return []
+    out = [
+        "<h2>Files whose claims disagree with the re-grading</h2>",
+        f"<p>{len(flagged)} file(s) claim results that their answers do not earn. Every "
+        "answer above was re-graded from the question bank, so these claims changed nothing; "
+        "the file may have been edited by hand.</p>",
+        '<table><thead><tr><th scope="col">Learner</th><th scope="col">File</th>'
+        '<th scope="col">Answers with a wrong claim</th>'
+        '<th scope="col">Answers that do not fit their question</th></tr></thead><tbody>',
+    ]
+    for x in sorted(flagged, key=lambda x: (x.name.lower(), x.file)):
+        out.append(
+            f"<tr><td>{e(x.shown_name)}</td><td>{e(x.file)}</td><td>{x.disagree}</td>"
+            f"<td>{x.invalid}</td></tr>"
         )
     out.append("</tbody></table>")
     return out
@@ -174,6 +209,7 @@ def render_report(
             'attempt, per question, hardest at the bottom">'
         )
     body += _question_rows(stats)
+    body += _flagged_rows(data.flagged)
     if data.skipped:
         body.append("<h2>Files skipped</h2><ul>")
         body += [f"<li><code>{e(s.name)}</code>: {e(s.reason)}</li>" for s in data.skipped]
@@ -215,7 +251,13 @@ def build_report(
             err.write("\r" + " " * 60 + "\r")
         print(str(s), file=err)
 
-    data = load_class(folder, on_file=bar, on_skip=skip)
+    data = load_class(folder, content, on_file=bar, on_skip=skip)
+    for x in data.flagged:
+        print(
+            f"flagged {x.file}: {x.disagree} answer(s) claim a result the re-grading does "
+            "not give; re-graded",
+            file=err,
+        )
     stats = question_stats(content, data.learners)
     missing = not_passed(data.learners, bank)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -228,7 +270,7 @@ def build_report(
     )
     html_path = out_dir / REPORT_NAME
     write_atomic(html_path, page.encode("utf-8"))
-    return Report(html_path, chart_path, len(data.learners), data.skipped)
+    return Report(html_path, chart_path, len(data.learners), data.skipped, data.flagged)
 
 
 def cmd_report(args) -> int:

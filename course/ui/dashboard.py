@@ -8,9 +8,10 @@ Why it is built this way:
 * The score plot and the best scores count *quiz* sittings only. Review rounds are stored
   under ``review-...`` sessions and are left out: three re-asked questions answered right
   would otherwise show as a 100% "quiz" and flatter the learner.
-* Whether the safety quiz is passed comes from :meth:`Progress.passed` with the bank's size:
-  only a full-length sitting counts, so a short lesson quiz or a review round of two lucky
-  answers can never show the safety quiz as passed.
+* Whether the safety quiz is passed comes from :meth:`Progress.passed` with the bank's
+  question ids, i.e. from :func:`course.quiz.passed`, the rule the builder's gate and the
+  class report use too: only a sitting that answered every question counts, so a short
+  lesson quiz or a review round of two lucky answers can never show the safety quiz as passed.
 * For an empty record the static view holds no dates, times or random ids, so a stored,
   executed notebook compares equal under ``pytest --nbval``.
 """
@@ -29,6 +30,7 @@ import ipywidgets as w
 from course import plots
 from course.models import content
 from course.progress import Attempt, Progress, data_dir
+from course.quiz import sittings
 from course.ui.display import Fallback, error_html, esc, notice_html
 from course.ui.quiz import DB_ERRORS, using_progress
 
@@ -45,18 +47,16 @@ class Sitting:
 
 
 def quiz_sittings(attempts: Sequence[Attempt]) -> list[Sitting]:
-    """Quiz sittings, oldest first, scored as :meth:`Progress.sessions` does (a question's
-    first answer in a sitting counts), but without review rounds."""
-    groups: dict[tuple[str, str], tuple[datetime, dict[str, float]]] = {}
+    """Quiz sittings per bank, oldest first, grouped and scored by :func:`course.quiz.sittings`
+    (a question's first answer in a sitting counts), without review rounds."""
+    by_bank: dict[str, list[Attempt]] = {}
     for a in attempts:
-        if a.session.startswith(REVIEW_PREFIX):
-            continue
-        when, first = groups.get((a.bank, a.session), (a.answered_at, {}))
-        first.setdefault(a.question_id, a.score)
-        groups[(a.bank, a.session)] = (max(when, a.answered_at), first)
+        if not a.session.startswith(REVIEW_PREFIX):
+            by_bank.setdefault(a.bank, []).append(a)
     out = [
-        Sitting(when, bank, 100 * sum(first.values()) / len(first), len(first))
-        for (bank, _), (when, first) in groups.items()
+        Sitting(s.when, bank, s.percent, s.questions)
+        for bank, answers in by_bank.items()
+        for s in sittings(answers)
     ]
     return sorted(out, key=lambda s: (s.when, s.bank))
 
@@ -84,7 +84,9 @@ class Snapshot:
         return cls(
             lessons_done=frozenset(p.completed_lessons()),
             sittings=quiz_sittings(p.attempts()),
-            safety_passed=p.passed("safety", safety.pass_mark, questions=len(safety.questions)),
+            safety_passed=p.passed(
+                "safety", safety.pass_mark, questions=[q.id for q in safety.questions]
+            ),
             due=Counter(bank_of[s.question_id] for s in states if s.due <= today),
             next_due=min((s.due for s in states if s.due > today), default=None),
             routines=[r.name for r in p.routines()],
