@@ -18,10 +18,11 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -199,15 +200,20 @@ class Dashboard(Fallback):
         box.add_class("lm-dashboard-widget")
         super().__init__(box, html=self.html, text=self.text)
 
-    def export_path(self) -> Path:
+    def export_path(self, learner: str, moment: datetime | None = None) -> Path:
+        """``results-<learner>-<UTC time to the microsecond>.json`` beside the record: learners
+        who share a folder (or one learner exporting twice) never overwrite each other's
+        file, and the instructor sees whose file it is."""
         folder = self.progress.path.parent if self.progress is not None else data_dir()
-        return folder / f"results-{self.today.isoformat()}.json"
+        when = (moment or datetime.now(UTC)).astimezone(UTC)
+        who = re.sub(r"[^A-Za-z0-9_-]+", "-", learner).strip("-")[:40] or "learner"
+        return folder / f"results-{who}-{when.strftime('%Y%m%dT%H%M%S%fZ')}.json"
 
     def export(self, _button: Any = None) -> Path | None:
         """Write the results file; show (and return) its path, or show why it failed."""
         try:
             with using_progress(self.progress) as p:
-                path = p.export(self.export_path())
+                path = p.export(self.export_path(p.learner_id))
         except DB_ERRORS as exc:
             self.status.value = error_html(f"Your results could not be exported ({exc}).")
             return None
