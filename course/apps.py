@@ -53,6 +53,20 @@ def is_loopback(ip: str) -> bool:
         return False
 
 
+def check_ip(ip: str) -> str:
+    """``ip`` if it is an address to listen on (an IP literal or "localhost"), else AppError:
+    Voilà would otherwise fail with a traceback deep in Tornado."""
+    if ip != "localhost":
+        try:
+            ipaddress.ip_address(ip)
+        except ValueError:
+            raise AppError(
+                f"--ip {ip[:60]!r} is not an IP address (use 127.0.0.1 for this machine only, "
+                "or this machine's network address)"
+            ) from None
+    return ip
+
+
 def voila_command(
     app: str,
     *,
@@ -73,6 +87,7 @@ def voila_command(
         raise AppError(f"{notebook} is missing: run this from a copy of the course repository")
     if not 0 < port < 65536:
         raise AppError(f"port must be between 1 and 65535, not {port}")
+    check_ip(ip)
     if not token and not is_loopback(ip):
         raise AppError(
             f"refusing to serve on {ip} without a token: anyone who can reach the page gets a "
@@ -292,10 +307,16 @@ def build_site(
 
 
 def cmd_site(args: argparse.Namespace) -> int:
+    from course.cli import OutputError, check_output
+
     try:
+        check_output(args.out, folder=True)
         pages = build_site(Path(args.out), Path(args.notebooks), show_code=args.show_code)
-    except AppError as exc:
+    except (AppError, OutputError) as exc:
         print(f"Cannot build the site: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"Cannot build the site: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     print(f"Wrote {len(pages)} pages to {args.out}/ (open {pages[0]})")
     return 0

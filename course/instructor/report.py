@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from course.cli import OutputError, check_output
 from course.instructor.classdata import (
     ClassResults,
     ClassStats,
@@ -293,6 +294,11 @@ def cmd_report(args) -> int:
             return 1
     else:
         out_dir = Path(args.out)
+    try:
+        check_output(out_dir, folder=True)
+    except OutputError as exc:
+        print(f"report: {exc}", file=sys.stderr)
+        return 1
     show = args.progress or is_tty(sys.stderr)
     try:
         report = build_report(
