@@ -146,6 +146,25 @@ class QuestionTable:
         self.banks = {
             b.id: (b, frozenset(q.id for q in b.questions)) for b in content.quizzes
         }
+        self.options = [[o.id for o in q.options] for _, q in self.keys]
+        self.right = [frozenset(o.id for o in q.options if o.correct) for _, q in self.keys]
+        self._grades: dict[tuple[int, tuple[str, ...]], tuple[float, bool, bool]] = {}
+
+    def grade(self, n: int, chosen: list[str]) -> tuple[float, bool, bool]:
+        """``(score, correct, invalid)`` of an answer to question ``n`` by
+        :func:`course.quiz.grade`; remembered, since a class gives the same few answers
+        thousands of times (bounded, so hostile files cannot grow it without end)."""
+        key = (n, tuple(chosen))
+        found = self._grades.get(key)
+        if found is None:
+            try:
+                g = grade(self.keys[n][1], chosen)
+                found = (g.score, g.correct, False)
+            except ValueError:  # an answer the question cannot have: worth nothing
+                found = (0.0, False, True)
+            if len(self._grades) < 100_000:
+                self._grades[key] = found
+        return found
 
 
 def summarise(results: Results, file: str, table: QuestionTable) -> Learner:
@@ -159,20 +178,14 @@ def summarise(results: Results, file: str, table: QuestionTable) -> Learner:
         if n is None:
             ignored += 1
             continue
-        _, question = table.keys[n]
-        try:
-            g = grade(question, a.chosen)
-            score, correct = g.score, g.correct
-        except ValueError:  # an answer the question cannot have: worth nothing
-            score, correct = 0.0, False
-            invalid += 1
+        score, correct, bad = table.grade(n, a.chosen)
+        invalid += bad
         if a.correct != correct or abs(a.score - score) > _TOLERANCE:
             disagree += 1
         graded.setdefault(a.bank, []).append(
             _Regraded(a.session, a.question_id, score, a.answered_at)
         )
-        right = {o.id for o in question.options if o.correct}
-        options = [o.id for o in question.options]
+        right, options = table.right[n], table.options[n]
         wrong = [options.index(c) for c in a.chosen if c in options and c not in right]
         entry = per_q.get(n)
         if entry is None:
