@@ -29,7 +29,7 @@ from typing import Any
 import ipywidgets as w
 
 from course import plots
-from course.models import content
+from course.models import GATE_BANK, content
 from course.progress import Attempt, Progress, data_dir
 from course.quiz import sittings
 from course.ui.display import Fallback, error_html, esc, notice_html
@@ -79,14 +79,14 @@ class Snapshot:
     def read(cls, p: Progress, today: date) -> Snapshot:
         c = content()
         bank_of = {q.id: b.id for b in c.quizzes for q in b.questions}
-        safety = c.quiz["safety"]
+        safety = c.quiz[GATE_BANK]
         states = [s for s in p.review_states() if s.question_id in bank_of]
         practice = p.practice_sessions()
         return cls(
             lessons_done=frozenset(p.completed_lessons()),
             sittings=quiz_sittings(p.attempts()),
             safety_passed=p.passed(
-                "safety", safety.pass_mark, questions=[q.id for q in safety.questions]
+                GATE_BANK, safety.pass_mark, questions=[q.id for q in safety.questions]
             ),
             due=Counter(bank_of[s.question_id] for s in states if s.due <= today),
             next_due=min((s.due for s in states if s.due > today), default=None),
@@ -109,7 +109,7 @@ def _lessons_html(done: frozenset[str]) -> str:
 
 def _scores_html(s: Snapshot) -> str:
     c = content()
-    safety = c.quiz["safety"]
+    safety = c.quiz[GATE_BANK]
     verdict = "passed" if s.safety_passed else "not passed yet"
     rows = []
     for bank in c.quizzes:
@@ -133,7 +133,7 @@ def _plot_html(s: Snapshot) -> str:
     if not s.sittings:
         return "<p>No quiz taken yet, so there is no score history to plot.</p>"
     rows = [(x.when, x.bank, x.percent) for x in s.sittings]
-    return plots.figure_html(plots.score_history(rows, content().quiz["safety"].pass_mark))
+    return plots.figure_html(plots.score_history(rows, content().quiz[GATE_BANK].pass_mark))
 
 
 def _due_html(s: Snapshot) -> str:
