@@ -355,3 +355,19 @@ def test_export_replaces_an_older_export(prog, clock, tmp_path):
     prog.complete_lesson("00_welcome")
     prog.export(target)
     assert [lesson.lesson_id for lesson in import_results(target).lessons] == ["00_welcome"]
+
+
+def test_passed_without_ids_is_the_whole_bank_of_the_course(prog, clock):
+    from course.models import content
+
+    bank = content().quiz["safety"]
+    for q in bank.questions[:10]:  # a ten-question draw, all right
+        prog.record_answer("safety", q.id, ["a"], True, 1.0, session="draw")
+    assert prog.passed("safety", bank.pass_mark) is False
+    assert prog.passed("safety", bank.pass_mark, questions=len(bank.questions)) is False
+    for q in bank.questions:
+        prog.record_answer("safety", q.id, ["a"], True, 1.0, session="full")
+    assert prog.passed("safety", bank.pass_mark) is True
+    assert prog.passed("safety", bank.pass_mark, questions=len(bank.questions)) is True
+    with pytest.raises(ValueError, match="no quiz bank 'nope'"):
+        prog.passed("nope", 0.8)

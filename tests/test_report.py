@@ -541,3 +541,22 @@ def test_odd_learner_names_are_shown_escaped_not_skipped(tmp_path, name, shown_a
     page = report.html_path.read_text()
     assert f"<td>{shown_as}</td><td>odd.json</td>" in page
     assert "<script>" not in page and "\x1b" not in page and "\u202e" not in page
+
+
+def test_the_report_judges_the_quiz_the_gate_asks(tmp_path):
+    """When the gate quiz is a part of the bank, the report takes its ids (as the builder
+    does): the same sitting passes that quiz and not the whole bank."""
+    folder = tmp_path / "class"
+    lesson10_draw(folder)
+    asked = [q.id for q in draw(C.quiz["safety"], 10, seed=10)]
+    whole = build_report(C, folder, tmp_path / "a", stderr=io.StringIO())
+    assert "1 learner(s) have not passed" in whole.html_path.read_text()
+    gate = build_report(C, folder, tmp_path / "b", gate_questions=asked, stderr=io.StringIO())
+    assert "Every learner has passed the safety quiz." in gate.html_path.read_text()
+    extra = next(q.id for q in C.quiz["safety"].questions if q.id not in asked)
+    bigger = build_report(
+        C, folder, tmp_path / "c", gate_questions=[*asked, extra], stderr=io.StringIO()
+    )
+    assert "91% (10 of 11 questions answered)" in bigger.html_path.read_text()
+    with pytest.raises(ValueError, match="not in it: q_sleep"):
+        build_report(C, folder, tmp_path / "d", gate_questions=["q_sleep"], stderr=io.StringIO())

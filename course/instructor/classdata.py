@@ -28,7 +28,7 @@ import re
 import stat
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -136,15 +136,19 @@ class _Regraded:
 
 class QuestionTable:
     """The banks' questions in a fixed order, so a learner's answers can be packed as
-    indices (see :class:`Learner`)."""
+    indices (see :class:`Learner`), and per bank the quiz a pass is judged on: the whole
+    bank, unless ``quizzes`` names the question ids of that bank's quiz (the gate quiz a
+    lesson asks may be a part of its bank)."""
 
-    def __init__(self, content: Content):
+    def __init__(self, content: Content, quizzes: Mapping[str, Collection[str]] | None = None):
         self.keys: list[tuple[QuizBank, Question]] = [
             (bank, q) for bank in content.quizzes for q in bank.questions
         ]
         self.index = {(b.id, q.id): n for n, (b, q) in enumerate(self.keys)}
+        chosen = dict(quizzes or {})
         self.banks = {
-            b.id: (b, frozenset(q.id for q in b.questions)) for b in content.quizzes
+            b.id: (b, frozenset(chosen.get(b.id) or (q.id for q in b.questions)))
+            for b in content.quizzes
         }
         self.options = [[o.id for o in q.options] for _, q in self.keys]
         self.right = [frozenset(o.id for o in q.options if o.correct) for _, q in self.keys]
@@ -275,10 +279,14 @@ def load_class(
     folder: Path,
     content: Content | None = None,
     *,
+    quizzes: Mapping[str, Collection[str]] | None = None,
     on_file: Callable[[int, int], None] | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
 ) -> ClassResults:
     """Read every ``*.json`` directly inside ``folder``, in name order, one at a time.
+
+    A learner passed a bank when a sitting passed its quiz (:func:`course.quiz.passed`):
+    the whole bank, or the question ids ``quizzes`` gives for that bank.
 
     ``on_file(done, total)`` is called after each file (for a progress bar) and ``on_skip``
     with each skipped file as it happens, so a long run reports problems as it goes. The
@@ -288,7 +296,7 @@ def load_class(
         from course.models import content as course_content
 
         content = course_content()
-    table = QuestionTable(content)
+    table = QuestionTable(content, quizzes)
     paths = _json_files(folder)
     out = ClassResults()
     by_name: dict[str, Learner] = {}
@@ -410,10 +418,15 @@ class SafetyStatus:
         return self.result.best is None
 
 
-def not_passed(learners: Iterable[Learner], bank: QuizBank) -> list[SafetyStatus]:
-    """Learners with no sitting that passed ``bank`` (by :func:`course.quiz.passed`)."""
+def not_passed(
+    learners: Iterable[Learner], bank: QuizBank, questions: int | None = None
+) -> list[SafetyStatus]:
+    """Learners with no sitting that passed ``bank``'s quiz (by :func:`course.quiz.passed`,
+    as :func:`load_class` judged it); ``questions`` is the size of that quiz (default: the
+    whole bank)."""
+    size = len(bank.questions) if questions is None else questions
     return [
-        SafetyStatus(x, x.bank(bank.id), len(bank.questions))
+        SafetyStatus(x, x.bank(bank.id), size)
         for x in learners
         if not x.bank(bank.id).passed
     ]

@@ -14,6 +14,7 @@ import io
 import os
 import secrets
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -234,11 +235,16 @@ def build_report(
     out_dir: Path,
     *,
     safety_bank: str = "safety",
+    gate_questions: Collection[str] | None = None,
     progress: bool = False,
     stderr=None,
 ) -> Report:
     """Read ``folder``, write ``out_dir/report.html`` (and the chart); skipped files are
-    reported on ``stderr`` as they are found. ValueError for an unknown bank."""
+    reported on ``stderr`` as they are found. ValueError for an unknown bank.
+
+    Who passed is judged by :func:`course.quiz.passed` on ``gate_questions`` (the question
+    ids of the quiz that opens the builder), by default the whole ``safety_bank``: give the
+    same ids the builder's gate uses, so the two can never disagree."""
     err = stderr if stderr is not None else sys.stderr
     bank = content.quiz.get(safety_bank)
     if bank is None:
@@ -252,7 +258,16 @@ def build_report(
             err.write("\r" + " " * 60 + "\r")
         print(str(s), file=err)
 
-    data = load_class(folder, content, on_file=bar, on_skip=skip)
+    gate = list(gate_questions) if gate_questions is not None else None
+    if gate is not None:
+        unknown = sorted(set(gate) - {q.id for q in bank.questions})
+        if unknown or not gate:
+            raise ValueError(
+                f"the gate quiz must be questions of bank {safety_bank!r}; "
+                + (f"not in it: {', '.join(unknown[:5])}" if unknown else "none given")
+            )
+    quizzes = {safety_bank: gate} if gate else None
+    data = load_class(folder, content, quizzes=quizzes, on_file=bar, on_skip=skip)
     for x in data.flagged:
         print(
             f"flagged {x.file}: {x.disagree} answer(s) claim a result the re-grading does "
@@ -260,7 +275,7 @@ def build_report(
             file=err,
         )
     stats = question_stats(content, data.learners)
-    missing = not_passed(data.learners, bank)
+    missing = not_passed(data.learners, bank, len(set(gate)) if gate else None)
     out_dir.mkdir(parents=True, exist_ok=True)
     chart_path = None
     if stats.answered():
