@@ -403,7 +403,7 @@ FILES: dict[str, tuple[str, type[Strict]]] = {
     "lessons": ("lessons.yaml", Lesson),
 }
 # Top-level keys a file may hold beside its list (anything else is a misspelt or stray key).
-EXTRA_TOP_LEVEL: dict[str, set[str]] = {"techniques": {"equipment"}}
+EXTRA_TOP_LEVEL: dict[str, set[str]] = {"techniques": {"equipment", "positions"}}
 # The quiz bank the routine builder's gate asks for (lesson 05's safety quiz).
 GATE_BANK = "safety"
 
@@ -778,13 +778,15 @@ def _check_sense(c: dict[str, Any]) -> list[str]:
             problems.append(
                 f"goals.yaml: {g.id}: weights: all are 0, so no technique would get any time"
             )
-    for x in c.get("contraindications", []):
-        cap = getattr(x, "max_pressure", None)
-        if isinstance(cap, int) and cap >= top:
-            problems.append(
-                f"contraindications.yaml: {x.id}: max_pressure: {cap} is the top of the "
-                f"0-{top} scale, so it caps nothing; give a lower cap or leave it out"
-            )
+    for key in ("contraindications", "risk_factors"):
+        label = FILES[key][0] if key in FILES else f"{key}.yaml"
+        for x in c.get(key, []):
+            cap = getattr(x, "max_pressure", None)
+            if isinstance(cap, int) and cap >= top:
+                problems.append(
+                    f"{label}: {x.id}: max_pressure: {cap} is the top of the 0-{top} scale, "
+                    "so it caps nothing; give a lower cap or leave it out"
+                )
     return problems
 
 
