@@ -437,6 +437,7 @@ def _message(err: dict[str, Any]) -> str:
 MAX_CONTENT_BYTES = 2 * 1024 * 1024
 MAX_INT_DIGITS = 30
 MAX_DEPTH = 50
+MAX_ALIASES = 100
 
 
 class _Loader(yaml.SafeLoader):
@@ -489,6 +490,15 @@ class _Loader(yaml.SafeLoader):
                 raise yaml.composer.ComposerError(
                     None, None, f"nested more than {MAX_DEPTH} levels deep", mark
                 )
+            if self.check_event(yaml.AliasEvent):
+                # Aliases share one object, but validation walks every reference: a few
+                # lines of nested aliases ("billion laughs") would take for ever.
+                self._aliases = getattr(self, "_aliases", 0) + 1
+                if self._aliases > MAX_ALIASES:
+                    mark = self.peek_event().start_mark
+                    raise yaml.composer.ComposerError(
+                        None, None, f"more than {MAX_ALIASES} aliases (*name)", mark
+                    )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1

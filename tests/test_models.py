@@ -338,8 +338,17 @@ def test_the_gate_bank_must_exist_in_the_cli(content_dir):
     [
         ("faq:\n" + "  " + "[" * 5000 + "]" * 5000 + "\n", "nested more than 50 levels deep"),
         ("faq:\n  - id: x\n    n: " + "9" * 5000 + "\n", "a number with 5000 digits"),
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n"
+                for i in range(12)
+            )
+            + "faq: [*m]\n",
+            "more than 100 aliases",
+        ),
     ],
-    ids=["deep", "long_number"],
+    ids=["deep", "long_number", "alias_bomb"],
 )
 def test_deep_nesting_and_huge_numbers(content_dir, text, expected):
     (content_dir / "faq.yaml").write_text(text, encoding="utf-8")
