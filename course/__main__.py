@@ -104,7 +104,14 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except OSError as exc:
+        # The last net under every command: a file problem no command foresaw is still one
+        # line naming the file, never a traceback.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"{args.command}: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

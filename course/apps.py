@@ -60,6 +60,20 @@ def is_loopback(ip: str) -> bool:
         return False
 
 
+def check_ip(ip: str) -> str:
+    """``ip`` if it is an address to listen on (an IP literal or "localhost"), else AppError:
+    Voilà would otherwise fail with a traceback deep in Tornado."""
+    if ip != "localhost":
+        try:
+            ipaddress.ip_address(ip)
+        except ValueError:
+            raise AppError(
+                f"--ip {ip[:60]!r} is not an IP address (use 127.0.0.1 for this machine only, "
+                "or this machine's network address)"
+            ) from None
+    return ip
+
+
 def voila_command(
     app: str,
     *,
@@ -68,7 +82,10 @@ def voila_command(
     token: bool = True,
     apps_dir: Path = APPS_DIR,
 ) -> list[str]:
-    """The Voilà command line for one app.
+    """The command line that serves one app: Voilà through :mod:`course.voila_server`, which
+    binds the port before it prints the address (``port=0``: the system picks a free one,
+    and the line printed names it) and, on a loopback address, answers only requests whose
+    Host (and Origin) name this machine.
 
     The token itself never appears here: Voilà reads it from ``JUPYTER_TOKEN`` in its
     environment, so it does not show up in ``ps`` for other users of the machine.
@@ -78,8 +95,9 @@ def voila_command(
     notebook = apps_dir / APPS[app]
     if not notebook.is_file():
         raise AppError(f"{notebook} is missing: run this from a copy of the course repository")
-    if not 0 < port < 65536:
-        raise AppError(f"port must be between 1 and 65535, not {port}")
+    if not 0 <= port < 65536:
+        raise AppError(f"port must be between 1 and 65535 (or 0 for any free one), not {port}")
+    check_ip(ip)
     if not token and not is_loopback(ip):
         raise AppError(
             f"refusing to serve on {ip} without a token: anyone who can reach the page gets a "
@@ -88,12 +106,15 @@ def voila_command(
     return [
         sys.executable,
         "-m",
-        "voila",
+        "course.voila_server",
         str(notebook),
         "--no-browser",
         f"--port={port}",
         f"--Voila.ip={ip}",
         f"--Voila.auto_token={token}",
+        "--Voila.port_retries=0",
+        f"--CourseVoila.app_label={app}",
+        f"--CourseVoila.loopback_only={is_loopback(ip)}",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
     ]
@@ -222,7 +243,8 @@ def builder_app(
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    """Start Voilà in the foreground (Ctrl+C stops it); print the address to open."""
+    """Start Voilà in the foreground (Ctrl+C stops it). The server prints the address to
+    open once it holds the port, so the address printed is always the one served."""
     try:
         command = voila_command(args.app, port=args.port, ip=args.ip, token=not args.no_token)
         env = app_env(args.app, quiz_gate=not args.no_quiz_gate)
@@ -234,17 +256,14 @@ def cmd_app(args: argparse.Namespace) -> int:
             "Instructor mode: the safety-quiz gate is OFF; the page shows a banner saying so.",
             file=sys.stderr,
         )
-    url = f"http://{'[' + args.ip + ']' if ':' in args.ip else args.ip}:{args.port}/"
     if args.no_token:
         env.pop("JUPYTER_TOKEN", None)
-        print(f"Serving the {args.app} app at {url} (no token: this machine only)")
     else:
         env.setdefault("JUPYTER_TOKEN", secrets.token_urlsafe(24))
-        print(f"Serving the {args.app} app. Open: {url}?token={env['JUPYTER_TOKEN']}")
     if not is_loopback(args.ip):
         print(f"Warning: listening on {args.ip}, reachable from other machines.", file=sys.stderr)
     sys.stdout.flush()
-    if os.name == "posix":  # become Voilà, so signals and exit codes reach it directly
+    if os.name == "posix":  # become the server, so signals and exit codes reach it directly
         os.execve(command[0], command, env)
     return subprocess.call(command, env=env)  # pragma: no cover - Windows
 
@@ -426,10 +445,16 @@ def build_site(
 
 
 def cmd_site(args: argparse.Namespace) -> int:
+    from course.cli import OutputError, check_output
+
     try:
+        check_output(args.out, folder=True)
         pages = build_site(Path(args.out), Path(args.notebooks), show_code=args.show_code)
-    except AppError as exc:
+    except (AppError, OutputError) as exc:
         print(f"Cannot build the site: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"Cannot build the site: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     print(f"Wrote {len(pages)} pages to {args.out}/ (open {pages[0]})")
     return 0
@@ -440,7 +465,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     about = "serve the routine builder or the safety quiz as a standalone web app (Voilà)"
     p = subparsers.add_parser("app", help=about, description=about)
     p.add_argument("app", nargs="?", default="builder", choices=sorted(APPS))
-    p.add_argument("--port", type=int, default=DEFAULT_PORT, help="default: %(default)s")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help="default: %(default)s; 0 lets the system pick a free port (the line printed names it)",
+    )
     p.add_argument(
         "--ip",
         default="127.0.0.1",

@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from course.safety import Profile
 
+from course.cli import OutputError, check_output
+
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 HINT = re.compile(r"^\s*#\s*HINT:\s*(?P<hint>.+?)\s*$")
@@ -331,7 +333,13 @@ def run(solutions: Path | str, exercises: Path | str, check_only: bool) -> tuple
         lines += [f"  {exercises / n}: is missing" for n in sync.missing]
         lines += [f"  {exercises / n}: has no solution notebook" for n in sync.stale]
         return 1, lines
-    sync = write(generated, exercises)
+    try:
+        check_output(exercises, folder=True)
+        sync = write(generated, exercises)
+    except OutputError as exc:
+        return 1, [f"Cannot write the exercises: {exc}"]
+    except OSError as exc:
+        return 1, [f"Cannot write the exercises: {exc.filename}: {exc.strerror or exc}"]
     lines = [f"  wrote {exercises / n}" for n in sync.changed + sync.missing]
     lines += [f"  removed {exercises / n}" for n in sync.stale]
     return 0, lines + [f"Exercises up to date: {len(generated)} notebook(s) in {exercises}"]
@@ -359,5 +367,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--solutions", default="solutions", help="solution notebooks (default: %(default)s)"
     )
-    p.add_argument("--exercises", default="exercises", help="output folder (default: %(default)s)")
+    p.add_argument(
+        "--exercises",
+        "--out",
+        dest="exercises",
+        default="exercises",
+        help="output folder (default: %(default)s)",
+    )
     p.set_defaults(func=cmd_exercises)

@@ -9,6 +9,10 @@ why :func:`load_content` turns every problem into one :class:`ContentError` line
 
 from __future__ import annotations
 
+import os
+import stat
+import types
+import typing
 from collections.abc import Iterable
 from enum import StrEnum
 from functools import cache, cached_property
@@ -22,7 +26,8 @@ CONTENT_DIR = Path(__file__).parent / "content"
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", min_length=1, max_length=60)]
 Text = Annotated[str, Field(min_length=1)]
-Pressure = Annotated[int, Field(ge=0, le=10)]
+PRESSURE_MAX = 10
+Pressure = Annotated[int, Field(ge=0, le=PRESSURE_MAX)]
 
 
 class Strict(BaseModel):
@@ -694,6 +699,10 @@ FILES: dict[str, tuple[str, type[Strict]]] = {
     "notes": ("notes.yaml", Note),
     "lessons": ("lessons.yaml", Lesson),
 }
+# Top-level keys a file may hold beside its list (anything else is a misspelt or stray key).
+EXTRA_TOP_LEVEL: dict[str, set[str]] = {"techniques": {"equipment", "positions"}}
+# The quiz bank the routine builder's gate asks for (lesson 05's safety quiz).
+GATE_BANK = "safety"
 
 
 def _where(loc: tuple[Any, ...]) -> str:
@@ -720,43 +729,195 @@ def _message(err: dict[str, Any]) -> str:
     return msg
 
 
+# Limits on what a content file may be, checked before PyYAML sees it: PyYAML is pure Python,
+# so 52 MB of entries would take minutes, and a FIFO at a content path would block for ever.
+MAX_CONTENT_BYTES = 2 * 1024 * 1024
+MAX_INT_DIGITS = 30
+MAX_DEPTH = 50
+MAX_ALIASES = 100
+
+
+class _Loader(yaml.SafeLoader):
+    """``yaml.safe_load`` with the silent cases made errors: a key given twice in one
+    mapping (PyYAML keeps the last), an integer of absurd length (Python refuses to
+    convert more than 4,300 digits with a ValueError), nesting deeper than any content."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        self.flatten_mapping(node)
+        seen: dict[Any, Any] = {}
+        entry = next(
+            (
+                v.value
+                for k, v in node.value
+                if isinstance(k, yaml.ScalarNode) and k.value == "id"
+                and isinstance(v, yaml.ScalarNode)
+            ),
+            None,
+        )
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, list | dict):
+                continue  # unhashable: the base class reports it
+            if key in seen:
+                where = f" in entry '{entry}'" if entry else ""
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key '{key}'{where} (the second would silently replace the "
+                    "first)",
+                    key_node.start_mark,
+                )
+            seen[key] = True
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        digits = sum(ch.isdigit() for ch in str(node.value))
+        if digits > MAX_INT_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number with {digits} digits (at most {MAX_INT_DIGITS})",
+                node.start_mark,
+            )
+        return super().construct_yaml_int(node)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", mark
+                )
+            if self.check_event(yaml.AliasEvent):
+                # Aliases share one object, but validation walks every reference: a few
+                # lines of nested aliases ("billion laughs") would take for ever.
+                self._aliases = getattr(self, "_aliases", 0) + 1
+                if self._aliases > MAX_ALIASES:
+                    mark = self.peek_event().start_mark
+                    raise yaml.composer.ComposerError(
+                        None, None, f"more than {MAX_ALIASES} aliases (*name)", mark
+                    )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
 def _read_yaml(path: Path, label: str) -> tuple[Any, list[str]]:
+    """Read one content file: only a regular file under the size limit, parsed with
+    :class:`_Loader`; every problem is one line naming the file (and line, if known)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        info = path.stat()
     except FileNotFoundError:
         return None, [f"{label}: file is missing"]
+    except OSError as exc:
+        return None, [f"{label}: cannot be read ({exc.strerror or exc})"]
+    if not stat.S_ISREG(info.st_mode):
+        return None, [f"{label}: is not a regular file (a folder, pipe or device); not read"]
+    if info.st_size > MAX_CONTENT_BYTES:
+        return None, [
+            f"{label}: is {info.st_size} bytes, more than the {MAX_CONTENT_BYTES // 1024 // 1024}"
+            " MB a content file may be; not read"
+        ]
+    try:
+        # O_NONBLOCK: if the file was swapped for a FIFO since the check, open does not wait.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            raw = fh.read(MAX_CONTENT_BYTES + 1)
+        if len(raw) > MAX_CONTENT_BYTES:
+            return None, [f"{label}: is more than {MAX_CONTENT_BYTES} bytes; not read"]
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [f"{label}: cannot be read ({exc})"]
     try:
-        return yaml.safe_load(text), []
+        return yaml.load(text, Loader=_Loader), []  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         return None, [f"{label}: not valid YAML{where}: {problem}"]
+    except (RecursionError, ValueError) as exc:  # a last net under the loader's own limits
+        return None, [f"{label}: not valid YAML: {str(exc).splitlines()[0][:120]}"]
+
+
+def _types(annotation: Any) -> list[Any]:
+    """The types a field annotation allows: ``Annotated`` and unions unwrapped."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _types(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [t for arg in typing.get_args(annotation) for t in _types(arg)]
+    return [annotation]
+
+
+def _bools_for_numbers(
+    raw: Any, annotation: Any, loc: tuple[Any, ...] = ()
+) -> list[tuple[tuple[Any, ...], str]]:
+    """Where the YAML says ``true``/``false`` but the field wants a number. Pydantic would
+    quietly read ``seconds: true`` as 1, so the loader finds these first, walking the raw
+    data along the model's field types (the models themselves stay as they are)."""
+    out: list[tuple[tuple[Any, ...], str]] = []
+    for t in _types(annotation):
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            if isinstance(raw, dict):
+                for name, field in t.model_fields.items():
+                    if name in raw:
+                        out += _bools_for_numbers(raw[name], field.annotation, (*loc, name))
+            return out
+    if isinstance(raw, bool):
+        allowed = _types(annotation)
+        if bool not in allowed and Any not in allowed and {int, float} & set(allowed):
+            word = "true" if raw else "false"
+            out.append((loc, f"{word} is not a number (YAML reads it as yes/no; write a number)"))
+        return out
+    for t in _types(annotation):
+        origin, args = typing.get_origin(t), typing.get_args(t)
+        if origin is list and isinstance(raw, list) and args:
+            for i, item in enumerate(raw):
+                out += _bools_for_numbers(item, args[0], (*loc, i))
+            return out
+        if origin is dict and isinstance(raw, dict) and len(args) == 2:
+            for k, item in raw.items():
+                out += _bools_for_numbers(item, args[1], (*loc, str(k)))
+            return out
+    return out
 
 
 def _entries(data: Any, key: str, label: str, model: type[Strict]) -> tuple[list, list[str]]:
     """Validate a YAML list of entries, collecting one message per bad field."""
     if data is None:
         return [], [f"{label}: is empty (expected a list under '{key}:')"]
-    if isinstance(data, dict) and key in data:
-        data = data[key]
+    top: list[str] = []
+    if isinstance(data, dict):
+        allowed = {key} | EXTRA_TOP_LEVEL.get(key, set())
+        top = [
+            f"{label}: (file): {k}: unknown top-level key (expected {', '.join(sorted(allowed))})"
+            for k in data
+            if k not in allowed
+        ]
+        if key in data:
+            data = data[key]
     if not isinstance(data, list):
-        return [], [f"{label}: expected a list of entries under '{key}:'"]
-    items, problems = [], []
+        return [], [*top, f"{label}: expected a list of entries under '{key}:'"]
+    items, problems = [], top
     for index, raw in enumerate(data):
         name = raw.get("id") if isinstance(raw, dict) else None
         entry = name if isinstance(name, str) and name else f"entry {index + 1}"
         if not isinstance(raw, dict):
             problems.append(f"{label}: {entry}: expected a mapping of fields")
             continue
+        bools = _bools_for_numbers(raw, model)
+        problems += [f"{label}: {entry}: {_where(loc)}: {msg}" for loc, msg in bools]
         try:
-            items.append(model.model_validate(raw))
+            item = model.model_validate(raw)
         except ValidationError as exc:
             for err in exc.errors():
                 field = _where(err["loc"]) or "(entry)"
                 problems.append(f"{label}: {entry}: {field}: {_message(err)}")
+        else:
+            if not bools:
+                items.append(item)
     ids = [i.id for i in items]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"{label}: {dup}: id: is used more than once")
@@ -928,30 +1089,70 @@ def load_content(content_dir: Path | str | None = None) -> Content:
         if not isinstance(data, dict):
             problems.append(f"{label}: expected a mapping with id, title and questions")
             continue
+        def bank_problem(
+            loc: tuple[Any, ...], message: str, data: dict = data, label: str = label
+        ) -> str:
+            entry = "(bank)"
+            if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+                qs = data.get("questions") or []
+                raw = qs[loc[1]] if isinstance(qs, list) and loc[1] < len(qs) else None
+                qid = raw.get("id") if isinstance(raw, dict) else None
+                entry = qid if isinstance(qid, str) else f"question {loc[1] + 1}"
+                loc = loc[2:]
+            return f"{label}: {entry}: {_where(loc) or '(entry)'}: {message}"
+
+        bools = _bools_for_numbers(data, QuizBank)
+        problems += [bank_problem(loc, msg) for loc, msg in bools]
         try:
-            c["quizzes"].append(QuizBank.model_validate(data))
+            bank = QuizBank.model_validate(data)
         except ValidationError as exc:
-            for err in exc.errors():
-                loc = err["loc"]
-                entry = "(bank)"
-                if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
-                    qs = data.get("questions") or []
-                    raw = qs[loc[1]] if loc[1] < len(qs) else None
-                    qid = raw.get("id") if isinstance(raw, dict) else None
-                    entry = qid if isinstance(qid, str) else f"question {loc[1] + 1}"
-                    loc = loc[2:]
-                problems.append(f"{label}: {entry}: {_where(loc) or '(entry)'}: {_message(err)}")
+            problems += [bank_problem(err["loc"], _message(err)) for err in exc.errors()]
+        else:
+            if not bools:
+                c["quizzes"].append(bank)
     qids = [q.id for bank in c["quizzes"] for q in bank.questions]
     for dup in sorted({i for i in qids if qids.count(i) > 1}):
         problems.append(f"quizzes: {dup}: id: is used more than once")
     bank_ids = [b.id for b in c["quizzes"]]
     for dup in sorted({i for i in bank_ids if bank_ids.count(i) > 1}):
         problems.append(f"quizzes: {dup}: id: bank id is used more than once")
+    if not any(b.id == GATE_BANK for b in c["quizzes"]) and not any(
+        p.startswith(f"quizzes/{GATE_BANK}.yaml:") for p in problems
+    ):
+        problems.append(
+            f"quizzes: {GATE_BANK}: id: the routine builder's gate needs a quiz bank with id "
+            f"'{GATE_BANK}' (quizzes/{GATE_BANK}.yaml); banks found: "
+            + (", ".join(sorted(bank_ids)) or "none")
+        )
+    problems += _check_sense(c)
     if not problems:
         problems += _check_refs(c)
     if problems:
         raise ContentError(problems)
     return Content(**c)
+
+
+def _check_sense(c: dict[str, Any]) -> list[str]:
+    """Values each valid alone that make no sense for the course: a goal that gives no
+    technique any time, a caution that caps pressure at the top of the scale (caps nothing).
+    Read with ``getattr`` so the checks hold whatever else the models grow."""
+    problems = []
+    top = PRESSURE_MAX
+    for g in c.get("goals", []):
+        if g.weights and all(w == 0 for w in g.weights.values()):
+            problems.append(
+                f"goals.yaml: {g.id}: weights: all are 0, so no technique would get any time"
+            )
+    for key in ("contraindications", "risk_factors"):
+        label = FILES[key][0] if key in FILES else f"{key}.yaml"
+        for x in c.get(key, []):
+            cap = getattr(x, "max_pressure", None)
+            if isinstance(cap, int) and cap >= top:
+                problems.append(
+                    f"{label}: {x.id}: max_pressure: {cap} is the top of the 0-{top} scale, "
+                    "so it caps nothing; give a lower cap or leave it out"
+                )
+    return problems
 
 
 @cache

@@ -36,7 +36,7 @@ import stat
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -46,7 +46,9 @@ from typing import Annotated, Any, Literal
 import platformdirs
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
+from course.quiz import any_passed as quiz_any_passed  # one rule for passing
 from course.quiz import next_review as leitner_next  # one schedule for all
+from course.quiz import sittings as quiz_sittings
 
 log = logging.getLogger(__name__)
 
@@ -870,36 +872,56 @@ class Progress:
         return [(s.when, s.bank, s.percent) for s in self.sessions(bank)]
 
     def sessions(self, bank: str | None = None) -> list[SessionScore]:
-        """Each quiz sitting with its score. A question counts once per sitting, with its
-        first answer: retrying after the feedback is good practice but must not lift the
-        score that gates the routine builder."""
-        groups: dict[tuple[str, str], dict[str, Any]] = {}
+        """Each quiz sitting on each bank with its score, oldest first. A sitting is grouped
+        and scored by :func:`course.quiz.sittings` (a question counts once per sitting, with
+        its first answer), the one definition the gate, the dashboard and the class report
+        share."""
+        by_bank: dict[str, list[Attempt]] = {}
         for a in self.attempts(bank):
-            g = groups.setdefault((a.bank, a.session), {"first": {}, "when": a.answered_at})
-            g["first"].setdefault(a.question_id, a.score)
-            g["when"] = max(g["when"], a.answered_at)
+            by_bank.setdefault(a.bank, []).append(a)
         out = [
-            SessionScore(
-                g["when"], b, 100 * sum(g["first"].values()) / len(g["first"]), len(g["first"])
-            )
-            for (b, _), g in groups.items()
+            SessionScore(s.when, b, s.percent, s.questions)
+            for b, answers in by_bank.items()
+            for s in quiz_sittings(answers)
         ]
         return sorted(out, key=lambda s: s.when)
 
-    def passed(self, bank: str, pass_mark: float, *, questions: int | None = None) -> bool:
-        """Whether the best sitting on ``bank`` scored at least ``pass_mark`` (0..1).
+    def passed(
+        self,
+        bank: str,
+        pass_mark: float,
+        *,
+        questions: Collection[str] | int | None = None,
+    ) -> bool:
+        """Whether a sitting on ``bank`` passed the quiz made of ``questions`` (question ids)
+        at ``pass_mark`` (0..1), by :func:`course.quiz.passed`: every question answered in
+        one sitting, first answers scoring at least the mark.
 
-        ``questions`` (the bank's size) makes a sitting count only if it answered at least
-        that many distinct questions, so two lucky answers cannot open the safety gate.
+        ``None`` means the whole bank as the course's content defines it, and so does an
+        int equal to the bank's size (what older callers pass). Any other int is the older,
+        looser rule kept only so callers not yet passing ids keep working: a sitting of at
+        least that many questions, scored on what it answered. Pass the ids.
         """
         _check_id("bank", bank)
         mark = _check_score(pass_mark)
-        if questions is not None:
-            _check_int("questions", questions, 1, 10_000)
-        return any(
-            s.percent / 100 >= mark - 1e-9 and (questions is None or s.questions >= questions)
-            for s in self.sessions(bank)
-        )
+        if mark == 0:
+            raise ValueError("pass_mark must be more than 0")
+        mine = quiz_sittings(self.attempts(bank))
+        if questions is None or isinstance(questions, int):
+            from course.models import content  # the course's own banks, loaded once
+
+            quiz_bank = content().quiz.get(bank)
+            ids = [q.id for q in quiz_bank.questions] if quiz_bank is not None else []
+            if isinstance(questions, int) and questions != len(ids):
+                _check_int("questions", questions, 1, 10_000)
+                return any(
+                    s.questions >= questions and s.percent / 100 >= mark - 1e-9 for s in mine
+                )
+            if not ids:
+                raise ValueError(f"no quiz bank {bank!r} in the course content")
+        else:
+            ids = list(questions)
+        return quiz_any_passed(mine, ids, mark)
 
     # -- routines and practice ------------------------------------------------------------
 
@@ -1233,7 +1255,8 @@ def import_results(path: Path | str) -> Results:
     if len(raw) > MAX_IMPORT_BYTES:
         raise ValueError(f"{p}: file is larger than {MAX_IMPORT_BYTES} bytes")
     try:
-        text = raw.decode("utf-8")
+        # "utf-8-sig": a byte-order mark (Windows Notepad adds one on saving) is dropped.
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValueError(f"{p}: not a UTF-8 text file") from None
     try:

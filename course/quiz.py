@@ -16,11 +16,11 @@ import math
 import random
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from course.models import Content, Kind, Lesson, LessonQuiz, Option, Question, QuizBank
 
@@ -245,6 +245,118 @@ class QuizRun:
 
 def _repeats(ids: Iterable[str]) -> set[str]:
     return {i for i, n in Counter(ids).items() if n > 1}
+
+
+# --- sittings and passing: the one definition ----------------------------------------------
+# The builder's gate (through Progress.passed), the dashboard and the instructor's class
+# report all decide "passed" here, so they cannot disagree about a learner.
+
+
+class Answer(Protocol):
+    """What :func:`sittings` needs of a stored answer (``progress.Attempt`` has it, and so
+    has the class report's re-graded answer)."""
+
+    @property
+    def session(self) -> str: ...
+    @property
+    def question_id(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def answered_at(self) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class Sitting:
+    """One sitting of a quiz: the answers given under one session id.
+
+    ``first`` holds each question's FIRST answer score in the sitting: a retry after the
+    feedback is good practice, but it must not lift a score. ``when`` is its last answer.
+    """
+
+    session: str
+    when: datetime
+    first: Mapping[str, float]
+
+    @property
+    def questions(self) -> int:
+        """How many distinct questions the sitting answered."""
+        return len(self.first)
+
+    @property
+    def percent(self) -> float:
+        """Score on the questions it answered, in percent (what a learner saw at the end)."""
+        return 100 * sum(self.first.values()) / len(self.first) if self.first else 0.0
+
+    def score_on(self, questions: Collection[str]) -> float:
+        """The fraction earned on the quiz made of ``questions``; a question of the quiz the
+        sitting did not answer counts 0, and answers to other questions do not count."""
+        ids = _quiz_ids(questions)
+        return sum(self.first.get(q, 0.0) for q in ids) / len(ids)
+
+    def covers(self, questions: Collection[str]) -> bool:
+        """Whether every question of the quiz was answered in this sitting."""
+        return all(q in self.first for q in _quiz_ids(questions))
+
+
+def _quiz_ids(questions: Collection[str]) -> frozenset[str]:
+    if isinstance(questions, str):
+        raise TypeError("questions must be a collection of question ids, not one string")
+    ids = frozenset(questions)
+    if not ids:
+        raise ValueError("a quiz needs at least one question")
+    return ids
+
+
+def sittings(answers: Iterable[Answer]) -> list[Sitting]:
+    """Group answers (oldest first) into sittings by session id, oldest sitting first.
+
+    Within a sitting a question counts with its first answer. Callers filter the answers
+    first (one bank, no review rounds) when they want less than every sitting.
+    """
+    groups: dict[str, tuple[datetime, dict[str, float]]] = {}
+    for a in answers:
+        when, first = groups.get(a.session, (a.answered_at, {}))
+        first.setdefault(a.question_id, a.score)
+        groups[a.session] = (max(when, a.answered_at), first)
+    out = [
+        Sitting(session, when, MappingProxyType(first))
+        for session, (when, first) in groups.items()
+    ]
+    return sorted(out, key=lambda s: s.when)  # stable: ties keep the order first seen
+
+
+def passed(sitting: Sitting, questions: Collection[str], pass_mark: float) -> bool:
+    """Whether ``sitting`` passes the quiz made of ``questions`` at ``pass_mark`` (0..1].
+
+    The sitting must have answered EVERY question of the quiz, and its first answers must
+    score at least the pass mark over all of them. So a ten-question draw from the safety
+    bank answered perfectly, or a review round of two lucky answers, is not a pass of the
+    whole safety quiz.
+    """
+    if not 0 < pass_mark <= 1:
+        raise ValueError(f"pass_mark must be a fraction in (0, 1], got {pass_mark}")
+    return sitting.covers(questions) and sitting.score_on(questions) >= pass_mark - 1e-9
+
+
+def best_sitting(
+    all_sittings: Iterable[Sitting], questions: Collection[str]
+) -> tuple[Sitting, float] | None:
+    """The sitting that did best on the quiz made of ``questions`` and its score (0..1), a
+    complete sitting winning a tie; None when no sitting answered any of its questions."""
+    ids = _quiz_ids(questions)
+    scored = [(s.score_on(ids), s.covers(ids), s) for s in all_sittings if ids & s.first.keys()]
+    if not scored:
+        return None
+    value, _, best = max(scored, key=lambda t: (t[0], t[1]))
+    return best, value
+
+
+def any_passed(
+    all_sittings: Iterable[Sitting], questions: Collection[str], pass_mark: float
+) -> bool:
+    """Whether any of the sittings passes the quiz (see :func:`passed`)."""
+    return any(passed(s, questions, pass_mark) for s in all_sittings)
 
 
 # --- Leitner review scheduling -----------------------------------------------------------

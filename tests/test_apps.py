@@ -27,7 +27,7 @@ import pytest
 import requests
 
 from course import apps
-from tests.browser.servers import free_port, terminate
+from tests.browser.servers import terminate
 
 TIMEOUT = 60.0  # seconds for Voilà to answer (it runs the notebook before the first byte)
 TOKEN = "test-" + uuid.uuid4().hex
@@ -244,36 +244,50 @@ class Served:
         return self.log.read_text(errors="replace")[-3000:]
 
 
-def _serve(app: str, tmp_path: Path) -> Iterator[Served]:
-    port = free_port()
+SERVING = re.compile(r"^Serving the \w+ app(?:\. Open: | at )(http://127\.0\.0\.1:(\d+)/)", re.M)
+
+
+def _serve(app: str, tmp_path: Path, *extra: str) -> Iterator[Served]:
+    """Start ``course app`` on ``--port 0`` and take the address from the line it prints:
+    that line must come only once the port is bound, so a connection made the moment it
+    appears must succeed."""
     data_dir = tmp_path / "course-data"
     env = {**os.environ, "COURSE_DATA_DIR": str(data_dir), "JUPYTER_TOKEN": TOKEN}
     log = tmp_path / "voila.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "course", "app", app, "--port", str(port)],
+            [sys.executable, "-m", "course", "app", app, "--port", "0", *extra],
             cwd=tmp_path,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    served = Served(f"http://127.0.0.1:{port}/", process, log, data_dir)
+    served = Served("", process, log, data_dir)
     try:
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 pytest.fail(f"Voilà exited with {process.returncode}:\n{served.log_tail()}")
+            found = SERVING.search(log.read_text(errors="replace"))
+            if found:
+                served.url = found.group(1)
+                with socket.create_connection(("127.0.0.1", int(found.group(2))), timeout=5):
+                    pass  # bound before the address was printed
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail(f"no address printed within {TIMEOUT:.0f}s:\n{served.log_tail()}")
+        # Voilà runs the notebook before its first byte: wait until it answers.
+        while time.monotonic() < deadline:
             try:
                 requests.get(served.url, timeout=2, allow_redirects=False)
                 break
             except requests.ConnectionError:
                 time.sleep(0.2)
-        else:
-            pytest.fail(f"Voilà did not answer within {TIMEOUT:.0f}s:\n{served.log_tail()}")
         yield served
     finally:
-        # `course app` became Voilà (exec), so this pid is the server; its kernels are its
+        # `course app` became the server (exec), so this pid is it; its kernels are its
         # children and it shuts them down on SIGTERM. Kill only if it does not stop in time.
         terminate(process, 15)
         try:  # anything left in its session (a kernel Voilà did not reap) goes too
@@ -398,3 +412,65 @@ def test_quiz_app_serves_the_safety_quiz(quiz_app: Served) -> None:
     text = _page(quiz_app)
     assert 'ui.quiz("safety")' not in text and "from course import" not in text
     _check_live(quiz_app, text, "lm-quiz")
+
+
+# --- issue 10, items 10 and 11: bind before printing; loopback answers loopback only -------
+
+
+def test_a_taken_port_is_refused_not_moved(tmp_path: Path) -> None:
+    squatter = socket.socket()
+    squatter.bind(("127.0.0.1", 0))
+    squatter.listen()
+    port = squatter.getsockname()[1]
+    env = {**os.environ, "COURSE_DATA_DIR": str(tmp_path / "data"), "JUPYTER_TOKEN": TOKEN}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "course", "app", "quiz", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        out, err = process.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        out, err = process.communicate()
+        pytest.fail(f"the app kept running on another port:\n{out}\n{err[-2000:]}")
+    finally:
+        squatter.close()
+    assert process.returncode == 1
+    assert TOKEN not in out + err  # the squatter's port never got the token
+    assert f"Cannot start the app: port {port} on 127.0.0.1 is in use" in err
+    assert "Traceback" not in err
+
+
+@pytest.fixture
+def open_app(tmp_path: Path) -> Iterator[Served]:
+    yield from _serve("quiz", tmp_path, "--no-token")
+
+
+def test_without_a_token_only_loopback_hosts_and_origins_are_answered(open_app: Served) -> None:
+    import websocket  # websocket-client, a jupyter_server dependency
+
+    port = int(open_app.url.rsplit(":", 1)[1].strip("/"))
+    assert "(no token: this machine only)" in open_app.log_tail()
+    page = requests.get(open_app.url, timeout=TIMEOUT)
+    assert page.status_code == 200
+    for host in (f"localhost:{port}", f"[::1]:{port}", f"127.0.0.2:{port}"):
+        assert requests.get(open_app.url, headers={"Host": host}, timeout=TIMEOUT).ok, host
+    kernel = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page.text).group(1)
+    rebound = f"attacker.example:{port}"
+    for path in ("", "voila/static/voila.js", "api/kernels", f"api/kernels/{kernel}"):
+        r = requests.get(open_app.url + path, headers={"Host": rebound}, timeout=TIMEOUT)
+        assert r.status_code == 403, path
+    evil = {"Origin": f"http://attacker.example:{port}"}
+    assert requests.get(open_app.url, headers=evil, timeout=TIMEOUT).status_code == 403
+    channels = f"ws://127.0.0.1:{port}/api/kernels/{kernel}/channels"
+    for options in ({"host": rebound}, {"origin": evil["Origin"]}):
+        with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+            websocket.create_connection(channels, timeout=TIMEOUT, **options)
+        assert refused.value.status_code == 403
+    ok = websocket.create_connection(channels, timeout=TIMEOUT, origin=f"http://127.0.0.1:{port}")
+    ok.close()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+
+import pytest
 
 from course.__main__ import main
 from course.models import CONTENT_DIR
@@ -90,3 +93,75 @@ def test_check_runs_the_bank_lint(tmp_path, capsys):
 
 def test_unknown_command_exits_2():
     assert run("fly").returncode == 2
+
+
+# --- issue 10, item 12: bad input gets one clear line, never a traceback --------------------
+
+REPO = CONTENT_DIR.parent.parent
+
+
+def _class_folder(tmp_path):
+    from course.progress import Progress
+
+    folder = tmp_path / "class"
+    with Progress(tmp_path / "p.sqlite3") as p:
+        p.export(folder / "a.json", learner="a")
+    return folder
+
+
+# Each command, whether its --out is a file or a folder, and the rest of its arguments.
+WRITERS = {
+    "agenda": (False, lambda tmp: ["agenda", "--minutes", "240"]),
+    "guide": (False, lambda tmp: ["guide"]),
+    "report": (True, lambda tmp: ["report", str(_class_folder(tmp))]),
+    "exercises": (True, lambda tmp: ["exercises", "--solutions", str(REPO / "solutions")]),
+    "site": (True, lambda tmp: ["site", "--notebooks", str(REPO / "notebooks")]),
+}
+
+
+def _bad_out(kind, tmp_path, folder):
+    """A path that cannot be written as the command's output."""
+    if kind == "read_only":
+        if os.geteuid() == 0:  # root writes through any mode bits; sysfs refuses even root
+            return "/sys/course-test-out"
+        locked = tmp_path / "locked"
+        locked.mkdir()
+        locked.chmod(0o500)
+        return str(locked / "out")
+    if kind == "wrong_kind":  # a folder where a file is wanted, a file where a folder is
+        target = tmp_path / "taken"
+        target.mkdir() if not folder else target.write_text("x")
+        return str(target)
+    if kind == "under_a_file":
+        (tmp_path / "plain").write_text("x")
+        return str(tmp_path / "plain" / "out")
+    if kind == "proc":
+        return "/proc/course-out/x"
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind", ["read_only", "wrong_kind", "under_a_file", "proc"])
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_an_output_that_cannot_be_written_is_one_line(tmp_path, command, kind):
+    folder, argv = WRITERS[command]
+    out = _bad_out(kind, tmp_path, folder)
+    result = run(*argv(tmp_path), "--out", out)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and out in lines[0], result.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["app", "--ip", "not-an-ip"], "is not an IP address"),
+        (["agenda", "--minutes", str(10**30)], "at most 10080"),
+        (["agenda", "--minutes", "10^30"], "is not a whole number"),
+        (["agenda", "--minutes", "9" * 5000], "at most 10080"),
+    ],
+)
+def test_bad_arguments_are_one_clear_line(argv, expected):
+    result = run(*argv)
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    assert expected in result.stderr

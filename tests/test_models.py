@@ -235,3 +235,170 @@ def test_the_learners_level_is_the_first_scoped_level():
     assert flipped.learner_level is Level.MODERATE
     unscoped = Benefit.model_validate({**base, "scoped": []})
     assert unscoped.learner_level is unscoped.level
+
+
+# --- issue 10, item 13: hostile or careless content gets one line naming file, entry, field ---
+
+
+def replace_text(root: Path, filename: str, old: str, new: str) -> None:
+    path = root / filename
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems_of(root: Path) -> list[str]:
+    with pytest.raises(ContentError) as err:
+        load_content(root)
+    assert all("\n" not in line for line in err.value.problems)
+    return err.value.problems
+
+
+def test_a_key_given_twice_is_an_error(content_dir):
+    replace_text(
+        content_dir,
+        "goals.yaml",
+        "    pressure_cap: 6\n",
+        "    pressure_cap: 6\n    pressure_cap: 9\n",
+    )
+    (line,) = problems_of(content_dir)
+    assert line.startswith("goals.yaml: not valid YAML at line 9, column 5: duplicate key")
+    assert "'pressure_cap' in entry 'relax'" in line
+
+
+def test_an_unknown_top_level_key_is_an_error(content_dir):
+    path = content_dir / "areas.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "aeras:\n  - id: x\n", encoding="utf-8")
+    (line,) = problems_of(content_dir)
+    assert line.startswith("areas.yaml: (file): aeras: unknown top-level key (expected areas)")
+
+
+def test_an_unknown_key_in_a_quiz_bank_is_an_error(content_dir):
+    replace_text(
+        content_dir, "quizzes/benefits.yaml", "pass_mark: 0.75\n", "pass_mark: 0.75\npassmark: 1\n"
+    )
+    (line,) = problems_of(content_dir)
+    assert line == "quizzes/benefits.yaml: (bank): passmark: unknown field (misspelt?)"
+
+
+@pytest.mark.parametrize(
+    ("filename", "old", "new", "expected"),
+    [
+        (
+            "techniques.yaml",
+            "seconds: 90",
+            "seconds: true",
+            "techniques.yaml: thumb: steps[2].seconds: true is not a number",
+        ),
+        (
+            "goals.yaml",
+            "thumb: 2, tennis_ball",
+            "thumb: true, tennis_ball",
+            "goals.yaml: relax: weights.thumb: true is not a number",
+        ),
+        (
+            "quizzes/safety.yaml",
+            "pass_mark: 0.8",
+            "pass_mark: true",
+            "quizzes/safety.yaml: (bank): pass_mark: true is not a number",
+        ),
+    ],
+)
+def test_true_is_not_read_as_one(content_dir, filename, old, new, expected):
+    replace_text(content_dir, filename, old, new)
+    assert any(line.startswith(expected) for line in problems_of(content_dir))
+
+
+def test_a_goal_whose_weights_are_all_zero(content_dir):
+    edit(
+        content_dir,
+        "goals.yaml",
+        set_field("goals", "relax", "weights", {t: 0 for t in ("thumb", "tennis_ball")}),
+    )
+    assert problems_of(content_dir) == [
+        "goals.yaml: relax: weights: all are 0, so no technique would get any time"
+    ]
+
+
+def test_a_caution_that_caps_nothing(content_dir):
+    edit(
+        content_dir,
+        "contraindications.yaml",
+        set_field("contraindications", "pregnancy", "max_pressure", 10),
+    )
+    assert problems_of(content_dir) == [
+        "contraindications.yaml: pregnancy: max_pressure: 10 is the top of the 0-10 scale, so "
+        "it caps nothing; give a lower cap or leave it out"
+    ]
+
+
+def test_the_gate_bank_must_exist(content_dir):
+    replace_text(content_dir, "quizzes/safety.yaml", "id: safety\n", "id: safety_rules\n")
+    (content_dir / "quizzes/safety.yaml").rename(content_dir / "quizzes/safety_rules.yaml")
+    problems = problems_of(content_dir)
+    assert problems[0].startswith(
+        "quizzes: safety: id: the routine builder's gate needs a quiz bank with id 'safety'"
+    )
+    assert "banks found: benefits, safety_rules, techniques" in problems[0]
+
+
+def test_the_gate_bank_must_exist_in_the_cli(content_dir):
+    from course.__main__ import main
+
+    (content_dir / "quizzes/safety.yaml").unlink()
+    assert main(["check", "--content", str(content_dir)]) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("faq:\n" + "  " + "[" * 5000 + "]" * 5000 + "\n", "nested more than 50 levels deep"),
+        ("faq:\n  - id: x\n    n: " + "9" * 5000 + "\n", "a number with 5000 digits"),
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n"
+                for i in range(12)
+            )
+            + "faq: [*m]\n",
+            "more than 100 aliases",
+        ),
+    ],
+    ids=["deep", "long_number", "alias_bomb"],
+)
+def test_deep_nesting_and_huge_numbers(content_dir, text, expected):
+    (content_dir / "faq.yaml").write_text(text, encoding="utf-8")
+    (line,) = problems_of(content_dir)
+    assert line.startswith("faq.yaml: not valid YAML at line") and expected in line
+
+
+def test_a_fifo_at_a_content_path_does_not_hang(content_dir):
+    import os
+    import threading
+
+    (content_dir / "notes.yaml").unlink()
+    os.mkfifo(content_dir / "notes.yaml")
+    os.mkfifo(content_dir / "quizzes" / "extra.yaml")
+    result: list = []
+    worker = threading.Thread(target=lambda: result.append(problems_of(content_dir)), daemon=True)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive(), "load_content hung on a FIFO"
+    assert "notes.yaml: is not a regular file (a folder, pipe or device); not read" in result[0]
+    assert any(line.startswith("quizzes/extra.yaml: is not a regular file") for line in result[0])
+
+
+def test_a_huge_content_file_is_refused_quickly(content_dir):
+    import time
+
+    entry_text = "  - id: n{n}\n    text: A note.\n    sources: [s1]\n"
+    with (content_dir / "notes.yaml").open("w", encoding="utf-8") as fh:
+        fh.write("notes:\n")
+        n = 0
+        while fh.tell() < 52 * 1024 * 1024:
+            fh.write("".join(entry_text.format(n=n + i) for i in range(1000)))
+            n += 1000
+    start = time.monotonic()
+    (line,) = problems_of(content_dir)
+    assert time.monotonic() - start < 5
+    assert line.startswith("notes.yaml: is ") and "more than the 2 MB a content file may be" in line

@@ -252,23 +252,26 @@ def test_a_retry_in_the_same_session_does_not_lift_the_score(prog, clock):
     assert [pct for _, _, pct in prog.score_history()] == [50.0]
 
 
+FIVE = [f"q{i}" for i in range(5)]
+
+
 def test_passed_uses_the_best_session(prog, clock):
-    assert prog.passed("safety", 0.8) is False
+    assert prog.passed("safety", 0.8, questions=FIVE) is False
     _sitting(prog, clock, "safety", "one", [1.0, 0.0, 1.0, 0.0, 1.0])  # 60 %
-    assert prog.passed("safety", 0.8) is False
+    assert prog.passed("safety", 0.8, questions=FIVE) is False
     _sitting(prog, clock, "safety", "two", [1.0, 1.0, 1.0, 1.0, 0.0])  # 80 %: exactly the mark
     _sitting(prog, clock, "safety", "three", [0.0, 0.0, 0.0, 0.0, 0.0])
-    assert prog.passed("safety", 0.8) is True
-    assert prog.passed("safety", 0.81) is False
-    assert prog.passed("benefits", 0.8) is False
+    assert prog.passed("safety", 0.8, questions=FIVE) is True
+    assert prog.passed("safety", 0.81, questions=FIVE) is False
+    assert prog.passed("benefits", 0.8, questions=FIVE) is False
 
 
-def test_passed_can_require_the_whole_bank(prog, clock):
+def test_passed_requires_the_whole_quiz(prog, clock):
     _sitting(prog, clock, "safety", "short", [1.0, 1.0])
-    assert prog.passed("safety", 0.8) is True
-    assert prog.passed("safety", 0.8, questions=5) is False
+    assert prog.passed("safety", 0.8, questions=["q0", "q1"]) is True
+    assert prog.passed("safety", 0.8, questions=FIVE) is False
     _sitting(prog, clock, "safety", "full", [1.0, 1.0, 1.0, 1.0, 0.0])
-    assert prog.passed("safety", 0.8, questions=5) is True
+    assert prog.passed("safety", 0.8, questions=FIVE) is True
 
 
 # --- routines and practice ---------------------------------------------------------------
@@ -500,3 +503,19 @@ def test_export_replaces_an_older_export(prog, clock, tmp_path):
     prog.complete_lesson("00_welcome")
     prog.export(target)
     assert [lesson.lesson_id for lesson in import_results(target).lessons] == ["00_welcome"]
+
+
+def test_passed_without_ids_is_the_whole_bank_of_the_course(prog, clock):
+    from course.models import content
+
+    bank = content().quiz["safety"]
+    for q in bank.questions[:10]:  # a ten-question draw, all right
+        prog.record_answer("safety", q.id, ["a"], True, 1.0, session="draw")
+    assert prog.passed("safety", bank.pass_mark) is False
+    assert prog.passed("safety", bank.pass_mark, questions=len(bank.questions)) is False
+    for q in bank.questions:
+        prog.record_answer("safety", q.id, ["a"], True, 1.0, session="full")
+    assert prog.passed("safety", bank.pass_mark) is True
+    assert prog.passed("safety", bank.pass_mark, questions=len(bank.questions)) is True
+    with pytest.raises(ValueError, match="no quiz bank 'nope'"):
+        prog.passed("nope", 0.8)

@@ -595,3 +595,49 @@ def test_lint_reports_every_fault_at_once() -> None:
     problems = lint(make_content(with_question(banks, 0, 0, bad)))
     assert len(problems) == 2
     assert all(p.startswith("quizzes/safety.yaml: q_s0: ") for p in problems)
+
+
+# --- sittings and "passed": the one definition (issue 10, item 8) -------------------------
+
+
+def _answers(rows: list[tuple[str, str, float, int]]) -> list[Any]:
+    """(session, question id, score, minute) -> answer records, oldest first."""
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    return [
+        SimpleNamespace(session=s, question_id=q, score=v, answered_at=start + timedelta(minutes=m))
+        for s, q, v, m in rows
+    ]
+
+
+def test_a_sitting_counts_each_questions_first_answer():
+    from course.quiz import sittings
+
+    (s,) = sittings(_answers([("a", "q1", 0.0, 1), ("a", "q1", 1.0, 2), ("a", "q2", 1.0, 3)]))
+    assert dict(s.first) == {"q1": 0.0, "q2": 1.0} and s.percent == 50.0 and s.questions == 2
+    assert s.when.minute == 3
+
+
+def test_passed_needs_every_question_of_the_quiz_in_one_sitting():
+    from course.quiz import best_sitting, passed, sittings
+
+    quiz = [f"q{i}" for i in range(10)]
+    short = _answers([("draw", q, 1.0, i) for i, q in enumerate(quiz[:5])])
+    split = _answers(
+        [("one", q, 1.0, 20) for q in quiz[:5]] + [("two", q, 1.0, 30) for q in quiz[5:]]
+    )
+    full = _answers([("full", q, float(i != 0 and i != 1), 40) for i, q in enumerate(quiz)])
+    (s,) = sittings(short)
+    assert s.percent == 100.0 and not passed(s, quiz, 0.8)  # 5 of 5 is not 5 of 10
+    assert passed(s, quiz[:5], 0.8)  # ...but it is the five-question quiz
+    assert not any(passed(x, quiz, 0.5) for x in sittings(split))
+    (f,) = sittings(full)
+    assert f.score_on(quiz) == 0.8 and passed(f, quiz, 0.8) and not passed(f, quiz, 0.81)
+    best, value = best_sitting(sittings(short + full), quiz)
+    assert best.session == "full" and value == 0.8
+    with pytest.raises(ValueError, match="at least one question"):
+        passed(f, [], 0.8)
+    with pytest.raises(ValueError, match="pass_mark"):
+        passed(f, quiz, 0)

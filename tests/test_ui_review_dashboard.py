@@ -174,7 +174,7 @@ def test_export_writes_a_file_that_imports_back(progress):
     progress.complete_lesson("00_welcome")
     d = dashboard(progress, today=DAY)
     d.export_button.click()
-    path = progress.path.parent / "results-2025-03-03.json"
+    (path,) = progress.path.parent.glob("results-*.json")
     assert path.is_file() and str(path) in d.status.value and "Exported." in d.status.value
     results = import_results(path)
     assert [a.question_id for a in results.attempts] == [SAFETY.questions[0].id]
@@ -184,7 +184,7 @@ def test_export_writes_a_file_that_imports_back(progress):
 def test_export_from_the_default_record_goes_to_the_data_folder():
     d = dashboard(today=DAY)
     path = d.export()
-    assert path == data_dir() / "results-2025-03-03.json" and import_results(path).attempts == []
+    assert path.parent == data_dir() and import_results(path).attempts == []
 
 
 def test_broken_record_gives_messages_not_tracebacks(tmp_path, monkeypatch):
@@ -194,3 +194,17 @@ def test_broken_record_gives_messages_not_tracebacks(tmp_path, monkeypatch):
     d = dashboard(today=DAY)
     assert isinstance(d, Dashboard) and "Could not read your progress record" in d.static_html()
     assert d.export() is None and "Could not export your results" in d.status.value
+
+
+def test_exports_are_named_by_learner_and_time_so_a_shared_folder_keeps_them_all(tmp_path):
+    shared = tmp_path / "shared"
+    paths = []
+    for name in ("a", "b"):
+        with Progress(shared / f"{name}.sqlite3", clock=lambda: NOW) as p:
+            d = dashboard(p, today=DAY)
+            paths += [d.export(), d.export()]  # two learners, each exporting twice today
+            learner = p.learner_id
+        assert all(learner in x.name for x in paths[-2:])
+    assert len(set(paths)) == 4 and all(x.is_file() for x in paths)
+    assert sorted(shared.glob("results-*.json")) == sorted(paths)
+    assert re.fullmatch(r"results-anon-[0-9a-f]{12}-\d{8}T\d{12}Z\.json", paths[0].name)

@@ -8,6 +8,7 @@ fast.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -26,11 +27,27 @@ def _write_or_print(text: str, out: str | None) -> None:
     print(f"Written to {target}", file=sys.stderr)
 
 
+def _bad_output(command: str, out: str | None, *, folder: bool = False) -> bool:
+    """Print one line and return True when ``out`` cannot be written (see course.cli)."""
+    from course.cli import OutputError, check_output
+
+    if out is None:
+        return False
+    try:
+        check_output(out, folder=folder)
+    except OutputError as exc:
+        print(f"{command}: {exc}", file=sys.stderr)
+        return True
+    return False
+
+
 def cmd_agenda(args: argparse.Namespace) -> int:
     """Plan the workshop; exit 1 (with the minimum) when the time is too short."""
     from course.instructor.agenda import AgendaError, plan_agenda, render_html, render_markdown
     from course.models import content
 
+    if _bad_output("agenda", args.out):
+        return 1
     try:
         agenda = plan_agenda(
             content().lessons,
@@ -57,6 +74,8 @@ def cmd_guide(args: argparse.Namespace) -> int:
     from course.instructor.guide import render_guide
     from course.models import content
 
+    if _bad_output("guide", args.out):
+        return 1
     c = content()
     stats, learners = None, 0
     if args.results is not None:
@@ -64,7 +83,7 @@ def cmd_guide(args: argparse.Namespace) -> int:
         if not folder.is_dir():
             print(f"guide: {folder} is not a folder", file=sys.stderr)
             return 1
-        data = load_class(folder, on_skip=lambda s: print(str(s), file=sys.stderr))
+        data = load_class(folder, c, on_skip=lambda s: print(str(s), file=sys.stderr))
         if not data.learners:
             print(f"guide: no results file in {folder} could be read", file=sys.stderr)
             return 1
@@ -80,14 +99,21 @@ def cmd_report(args: argparse.Namespace) -> int:
     return run(args)
 
 
+MAX_MINUTES = 7 * 24 * 60  # a week: far beyond any workshop, far below a runaway number
+
+
 def _minutes(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of minutes") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} minutes: must be 0 or more")
-    return value
+    """A whole number of minutes, 0 up to a week; ``10^30`` or 5,000 digits are refused
+    before Python is asked to turn them into a number."""
+    t = text.strip()
+    if re.fullmatch(r"-[0-9]+", t):
+        raise argparse.ArgumentTypeError(f"{t[:12]} minutes: must be 0 or more")
+    if not re.fullmatch(r"[0-9]+", t):
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a whole number of minutes")
+    if len(t) > 6 or int(t) > MAX_MINUTES:
+        shown = t if len(t) <= 12 else t[:12] + "..."
+        raise argparse.ArgumentTypeError(f"{shown} minutes: at most {MAX_MINUTES} (a week)")
+    return int(t)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -112,6 +138,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("report", help=about, description=about)
     p.add_argument("dir", metavar="DIR", help="folder of *.json results files")
     p.add_argument("--out", default=None, metavar="OUTDIR", help="default: DIR/report")
-    p.add_argument("--safety-bank", default="safety", help="bank that gates the builder")
+    p.add_argument(
+        "--safety-bank", default=None,
+        help="bank to judge (default: the builder's gate quiz, as lessons.yaml declares it)",
+    )
     p.add_argument("--progress", action="store_true", help="show a progress bar on stderr")
     p.set_defaults(func=cmd_report)

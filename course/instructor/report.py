@@ -14,12 +14,15 @@ import io
 import os
 import secrets
 import sys
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from course.cli import OutputError, check_output
 from course.instructor.classdata import (
     ClassResults,
     ClassStats,
+    Learner,
     QuestionStats,
     SafetyStatus,
     Skipped,
@@ -44,6 +47,7 @@ class Report:
     chart_path: Path | None
     learners: int
     skipped: list[Skipped]
+    flagged: list[Learner] = field(default_factory=list)
 
 
 def write_atomic(target: Path, data: bytes) -> None:
@@ -98,21 +102,54 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.0f}%"
 
 
+def _best(s: SafetyStatus) -> str:
+    if s.never_taken:
+        return "never taken"
+    text = _pct(s.best)
+    if s.result.answered < s.questions:
+        text += f" ({s.result.answered} of {s.questions} questions answered)"
+    return text
+
+
 def _safety_rows(missing: list[SafetyStatus], pass_mark: float) -> list[str]:
     e = html.escape
     if not missing:
         return ["<p>Every learner has passed the safety quiz.</p>"]
     out = [
         f"<p>{len(missing)} learner(s) have not passed the safety quiz (pass mark "
-        f"{_pct(pass_mark)}). The routine builder stays closed for them: go through lesson 05 "
+        f"{_pct(pass_mark)} on all its questions in one sitting, answers re-graded from the "
+        "question bank). The routine builder stays closed for them: go through lesson 05 "
         "with them before they practise.</p>",
         '<table><thead><tr><th scope="col">Learner</th><th scope="col">File</th>'
         '<th scope="col">Best sitting</th></tr></thead><tbody>',
     ]
     for s in sorted(missing, key=lambda s: (s.learner.name.lower(), s.learner.file)):
-        best = "never taken" if s.never_taken else _pct(s.best)
         out.append(
-            f"<tr><td>{e(s.learner.name)}</td><td>{e(s.learner.file)}</td><td>{e(best)}</td></tr>"
+            f"<tr><td>{e(s.learner.shown_name)}</td><td>{e(s.learner.file)}</td>"
+            f"<td>{e(_best(s))}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    return out
+
+
+def _flagged_rows(flagged: list[Learner]) -> list[str]:
+    """Files whose own ``correct``/``score`` claims disagree with the re-grading."""
+    e = html.escape
+    if not flagged:
+        return []
+    out = [
+        "<h2>Files whose claims disagree with the re-grading</h2>",
+        f"<p>{len(flagged)} file(s) claim results that their answers do not earn. Every "
+        "answer above was re-graded from the question bank, so these claims changed nothing; "
+        "the file may have been edited by hand.</p>",
+        '<table><thead><tr><th scope="col">Learner</th><th scope="col">File</th>'
+        '<th scope="col">Answers with a wrong claim</th>'
+        '<th scope="col">Answers that do not fit their question</th></tr></thead><tbody>',
+    ]
+    for x in sorted(flagged, key=lambda x: (x.name.lower(), x.file)):
+        out.append(
+            f"<tr><td>{e(x.shown_name)}</td><td>{e(x.file)}</td><td>{x.disagree}</td>"
+            f"<td>{x.invalid}</td></tr>"
         )
     out.append("</tbody></table>")
     return out
@@ -174,6 +211,7 @@ def render_report(
             'attempt, per question, hardest at the bottom">'
         )
     body += _question_rows(stats)
+    body += _flagged_rows(data.flagged)
     if data.skipped:
         body.append("<h2>Files skipped</h2><ul>")
         body += [f"<li><code>{e(s.name)}</code>: {e(s.reason)}</li>" for s in data.skipped]
@@ -191,17 +229,34 @@ def render_report(
     )
 
 
+def gate_of(content: Content, bank: str | None = None) -> tuple[str, list[str] | None]:
+    """The bank the report judges and the question ids a pass needs: by default the builder's
+    gate quiz (:func:`course.quiz.gate_quiz`), so the report and the builder judge the same
+    sitting; another bank named by the instructor is judged whole."""
+    from course.quiz import gate_quiz
+
+    _, gate, asked = gate_quiz(content)
+    if bank is None or bank == gate.bank:
+        return gate.bank, [q.id for q in asked]
+    return bank, None
+
+
 def build_report(
     content: Content,
     folder: Path,
     out_dir: Path,
     *,
     safety_bank: str = "safety",
+    gate_questions: Collection[str] | None = None,
     progress: bool = False,
     stderr=None,
 ) -> Report:
     """Read ``folder``, write ``out_dir/report.html`` (and the chart); skipped files are
-    reported on ``stderr`` as they are found. ValueError for an unknown bank."""
+    reported on ``stderr`` as they are found. ValueError for an unknown bank.
+
+    Who passed is judged by :func:`course.quiz.passed` on ``gate_questions`` (the question
+    ids of the quiz that opens the builder), by default the whole ``safety_bank``: give the
+    same ids the builder's gate uses, so the two can never disagree."""
     err = stderr if stderr is not None else sys.stderr
     bank = content.quiz.get(safety_bank)
     if bank is None:
@@ -215,9 +270,24 @@ def build_report(
             err.write("\r" + " " * 60 + "\r")
         print(str(s), file=err)
 
-    data = load_class(folder, on_file=bar, on_skip=skip)
+    gate = list(gate_questions) if gate_questions is not None else None
+    if gate is not None:
+        unknown = sorted(set(gate) - {q.id for q in bank.questions})
+        if unknown or not gate:
+            raise ValueError(
+                f"the gate quiz must be questions of bank {safety_bank!r}; "
+                + (f"not in it: {', '.join(unknown[:5])}" if unknown else "none given")
+            )
+    quizzes = {safety_bank: gate} if gate else None
+    data = load_class(folder, content, quizzes=quizzes, on_file=bar, on_skip=skip)
+    for x in data.flagged:
+        print(
+            f"flagged {x.file}: {x.disagree} answer(s) claim a result the re-grading does "
+            "not give; re-graded",
+            file=err,
+        )
     stats = question_stats(content, data.learners)
-    missing = not_passed(data.learners, bank)
+    missing = not_passed(data.learners, bank, len(set(gate)) if gate else None)
     out_dir.mkdir(parents=True, exist_ok=True)
     chart_path = None
     if stats.answered():
@@ -228,7 +298,7 @@ def build_report(
     )
     html_path = out_dir / REPORT_NAME
     write_atomic(html_path, page.encode("utf-8"))
-    return Report(html_path, chart_path, len(data.learners), data.skipped)
+    return Report(html_path, chart_path, len(data.learners), data.skipped, data.flagged)
 
 
 def cmd_report(args) -> int:
@@ -251,10 +321,17 @@ def cmd_report(args) -> int:
             return 1
     else:
         out_dir = Path(args.out)
+    try:
+        check_output(out_dir, folder=True)
+    except OutputError as exc:
+        print(f"report: {exc}", file=sys.stderr)
+        return 1
     show = args.progress or is_tty(sys.stderr)
     try:
+        c = content()
+        bank, gate_ids = gate_of(c, args.safety_bank)
         report = build_report(
-            content(), folder, out_dir, safety_bank=args.safety_bank, progress=show
+            c, folder, out_dir, safety_bank=bank, gate_questions=gate_ids, progress=show
         )
     except ValueError as exc:
         print(f"report: {exc}", file=sys.stderr)

@@ -86,18 +86,18 @@ def safety_passed(opener: Callable[[], Any] = open_progress) -> bool:
     """Whether the learner passed the gate quiz (lesson 05's, marked ``gate: true`` in
     lessons.yaml) at its bank's pass mark.
 
-    A sitting must have answered at least as many questions as the gate asks: a short review
-    round or lesson 10's draw scoring 100 % must not open the gate. The gate asks a sitting
-    of the safety bank, not the whole bank, so the whole bank's size would never be reached.
+    Judged by :func:`course.quiz.passed` on exactly the gate's question ids, the rule the
+    dashboard and the class report use too: one sitting must have answered every one of them,
+    so a short review round or lesson 10's draw scoring 100 % never opens the gate.
     """
     from course.quiz import gate_quiz
 
     c = content()
     _, gate, questions = gate_quiz(c)
     with opener() as progress:
-        return bool(
-            progress.passed(gate.bank, c.quiz[gate.bank].pass_mark, questions=len(questions))
-        )
+        return bool(progress.passed(
+            gate.bank, c.quiz[gate.bank].pass_mark, questions=[q.id for q in questions]
+        ))
 
 
 # --- HTML renderings (pure functions of core values) ----------------------------------------

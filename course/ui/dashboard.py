@@ -8,28 +8,30 @@ Why it is built this way:
 * The score plot and the best scores count *quiz* sittings only. Review rounds are stored
   under ``review-...`` sessions and are left out: three re-asked questions answered right
   would otherwise show as a 100% "quiz" and flatter the learner.
-* Whether the safety quiz is passed comes from :meth:`Progress.passed` with the bank's size:
-  only a full-length sitting counts, so a short lesson quiz or a review round of two lucky
-  answers can never show the safety quiz as passed.
+* Whether the safety quiz is passed comes from :meth:`Progress.passed` with the bank's
+  question ids, i.e. from :func:`course.quiz.passed`, the rule the builder's gate and the
+  class report use too: only a sitting that answered every question counts, so a short
+  lesson quiz or a review round of two lucky answers can never show the safety quiz as passed.
 * For an empty record the static view holds no dates, times or random ids, so a stored,
   executed notebook compares equal under ``pytest --nbval``.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 
 from course import plots
-from course.models import content
+from course.models import GATE_BANK, content
 from course.progress import Attempt, Progress, data_dir
-from course.quiz import gate_quiz
+from course.quiz import gate_quiz, sittings
 from course.ui.display import Fallback, error_html, esc, notice_html
 from course.ui.store import DB_ERRORS, problem, take_notice, using
 
@@ -46,18 +48,16 @@ class Sitting:
 
 
 def quiz_sittings(attempts: Sequence[Attempt]) -> list[Sitting]:
-    """Quiz sittings, oldest first, scored as :meth:`Progress.sessions` does (a question's
-    first answer in a sitting counts), but without review rounds."""
-    groups: dict[tuple[str, str], tuple[datetime, dict[str, float]]] = {}
+    """Quiz sittings per bank, oldest first, grouped and scored by :func:`course.quiz.sittings`
+    (a question's first answer in a sitting counts), without review rounds."""
+    by_bank: dict[str, list[Attempt]] = {}
     for a in attempts:
-        if a.session.startswith(REVIEW_PREFIX):
-            continue
-        when, first = groups.get((a.bank, a.session), (a.answered_at, {}))
-        first.setdefault(a.question_id, a.score)
-        groups[(a.bank, a.session)] = (max(when, a.answered_at), first)
+        if not a.session.startswith(REVIEW_PREFIX):
+            by_bank.setdefault(a.bank, []).append(a)
     out = [
-        Sitting(when, bank, 100 * sum(first.values()) / len(first), len(first))
-        for (bank, _), (when, first) in groups.items()
+        Sitting(s.when, bank, s.percent, s.questions)
+        for bank, answers in by_bank.items()
+        for s in sittings(answers)
     ]
     return sorted(out, key=lambda s: (s.when, s.bank))
 
@@ -86,7 +86,9 @@ class Snapshot:
         return cls(
             lessons_done=frozenset(p.completed_lessons()),
             sittings=quiz_sittings(p.attempts()),
-            safety_passed=p.passed(gate.bank, c.quiz[gate.bank].pass_mark, questions=len(asked)),
+            safety_passed=p.passed(
+                gate.bank, c.quiz[gate.bank].pass_mark, questions=[q.id for q in asked]
+            ),
             due=Counter(bank_of[s.question_id] for s in states if s.due <= today),
             next_due=min((s.due for s in states if s.due > today), default=None),
             routines=[r.name for r in p.routines()],
@@ -133,7 +135,7 @@ def _plot_html(s: Snapshot) -> str:
     if not s.sittings:
         return "<p>No quiz taken yet, so there is no score history to plot.</p>"
     rows = [(x.when, x.bank, x.percent) for x in s.sittings]
-    return plots.figure_html(plots.score_history(rows, content().quiz["safety"].pass_mark))
+    return plots.figure_html(plots.score_history(rows, content().quiz[GATE_BANK].pass_mark))
 
 
 def _due_html(s: Snapshot) -> str:
@@ -200,15 +202,20 @@ class Dashboard(Fallback):
         box.add_class("lm-dashboard-widget")
         super().__init__(box, html=self.html, text=self.text)
 
-    def export_path(self) -> Path:
+    def export_path(self, learner: str, moment: datetime | None = None) -> Path:
+        """``results-<learner>-<UTC time to the microsecond>.json`` beside the record: learners
+        who share a folder (or one learner exporting twice) never overwrite each other's
+        file, and the instructor sees whose file it is."""
         folder = self.progress.path.parent if self.progress is not None else data_dir()
-        return folder / f"results-{self.today.isoformat()}.json"
+        when = (moment or datetime.now(UTC)).astimezone(UTC)
+        who = re.sub(r"[^A-Za-z0-9_-]+", "-", learner).strip("-")[:40] or "learner"
+        return folder / f"results-{who}-{when.strftime('%Y%m%dT%H%M%S%fZ')}.json"
 
     def export(self, _button: Any = None) -> Path | None:
         """Write the results file; show (and return) its path, or show why it failed."""
         try:
             with using(self.progress) as p:
-                path = p.export(self.export_path())
+                path = p.export(self.export_path(p.learner_id))
         except DB_ERRORS as exc:
             self.status.value = error_html(problem(exc, "export your results"))
             return None
