@@ -157,6 +157,40 @@ def test_red_flag_guideline_sources_exist(content: Content) -> None:
         assert nhs[title].url.startswith("https://www.nhs.uk/conditions/"), title
 
 
+def test_red_flags_rest_on_guidelines_not_clinic_pages(content: Content) -> None:
+    """Every entry that sends a learner for help today or now cites a guideline and no weak
+    page (review §3 item 13): the DVT, lung-clot and cellulitis advice follow the NHS pages."""
+    weak = {s.id for s in content.sources if s.weak}
+    kinds = {s.id: s.kind.value if s.kind else "" for s in content.sources}
+    urgent = [x for x in content.screening_items if x.urgency.value in ("emergency", "same_day")]
+    urgent += [x for x in content.contraindications if x.id == "cellulitis"]
+    assert {x.id for x in urgent} >= {"dvt_signs", "lung_clot_signs", "cellulitis"}
+    for x in urgent:
+        assert not weak & set(x.sources), x.id
+        assert any(kinds[i] == "guideline" for i in x.sources), x.id
+    for e in content.escalations:
+        assert not weak & set(e.sources), e.id
+    assert content.contraindication["lung_clot_signs"].sources == ["s67"]
+    assert content.contraindication["dvt_signs"].sources[0] == "s66"
+    assert content.contraindication["cellulitis"].sources == ["s68"]
+
+
+def test_lung_clot_entry_follows_nhs_advice(content: Content) -> None:
+    """NHS (s67): racing heart and dizziness are signs; call an ambulance, do not drive."""
+    lung = content.contraindication["lung_clot_signs"]
+    assert "A racing heart" in lung.red_flags
+    assert "Feeling dizzy or light-headed" in lung.red_flags
+    for words in ("Call an ambulance now", "999", "112", "911", "Do not drive yourself"):
+        assert words in lung.instead, words
+    assert "racing" in lung.question and "faint" in lung.question
+
+
+def test_cellulitis_urgency_follows_nhs_wording(content: Content) -> None:
+    cellulitis = content.contraindication["cellulitis"]
+    for words in ("urgent GP appointment", "111", "999", "A&E", "spreads fast", "fever"):
+        assert words in cellulitis.instead, words
+
+
 def test_the_source_article_is_cited_for_techniques_and_faq(content: Content) -> None:
     article = [s for s in content.sources if s.kind and s.kind.value == "popular_article"]
     assert len(article) == 1 and article[0].authors == ["Mulligan A"] and article[0].weak
