@@ -136,3 +136,28 @@ def test_weak_only_question_explanations_say_practitioners_advise(content: Conte
     bruising = next(q for q in content.questions if q.id == "q_bruising")
     assert set(bruising.sources) <= weak
     assert "practitioners advise" in bruising.explanation.lower()
+
+
+RISK_AND_ESCALATION_IDS = [
+    "clot_history", "long_journey", "recent_immobility", "hormones", "breathless",
+    "clot_risk_and_leg_pain", "infection_with_fever", "swelling_and_breathless",
+    "leg_clot_signs_and_breathless",
+]
+
+
+@pytest.mark.parametrize("rid", RISK_AND_ESCALATION_IDS)
+def test_every_risk_factor_and_escalation_is_asked_in_a_lesson(content: Content, rid: str) -> None:
+    """Issue 9: the screening's risk factors and escalation rules are assessed, in a quiz a
+    lesson actually asks (the gate of lesson 05 or the review)."""
+    assert rid in content.screening_item or rid in {e.id for e in content.escalations}
+    asked = {qid for lesson in content.lessons for lq in lesson.quizzes for qid in lq.questions}
+    assert any(rid in q.about and q.id in asked for q in bank(content, "safety")), rid
+
+
+def test_sprain_key_matches_the_whole_leg_hold(content: Content) -> None:
+    """injury_or_surgery holds the leg: the sprain question keys the same, not 'ankle only'."""
+    assert content.contraindication["injury_or_surgery"].hold.value == "leg"
+    q = next(q for q in bank(content, "safety") if q.id == "q_sprain")
+    key = next(o.text for o in q.options if o.correct)
+    assert "leg out until a clinician clears it" in key and "no heat" in key
+    assert {"injury_or_surgery", "ankle"} <= set(q.about)
