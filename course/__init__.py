@@ -7,6 +7,7 @@ notebook's first cell is fast; the parts load when first used.
 __version__ = "0.1.0"
 
 DISCLAIMER = (
-    "This course teaches gentle self-massage for relaxation. It is no substitute for advice, "
-    "diagnosis or treatment from a health professional. If in doubt, ask one before you start."
+    "This course teaches self-massage at a comfortable pressure, for relaxation. It is no "
+    "substitute for advice, diagnosis or treatment from a health professional. If in doubt, "
+    "ask one before you start."
 )

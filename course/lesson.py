@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from course.formats import clock
-from course.models import Content, Effect, Source, Urgency, content
+from course.models import Content, Contraindication, Effect, Source, Urgency, content
 
 # The one-line form of course.DISCLAIMER shown under every lesson title.
 SHORT_DISCLAIMER = "This course is no substitute for a health professional."
@@ -33,7 +33,10 @@ SHORT_DISCLAIMER = "This course is no substitute for a health professional."
 EFFECT_LABELS: dict[Effect, tuple[str, str]] = {
     Effect.STOP: ("Stop", "no massage at all; get the advice shown"),
     Effect.AREA: ("Keep the area out", "massage the rest of the leg, never that area"),
-    Effect.CAUTION: ("Caution", "lighter pressure, and a clinician's advice first"),
+    Effect.CAUTION: (
+        "Caution",
+        "limits on pressure, techniques or heat; often a clinician's OK first",
+    ),
 }
 
 URGENCY_LABELS: dict[Urgency, str] = {
@@ -554,22 +557,46 @@ def _refs(ids: Iterable[str]) -> str:
     return " ".join(_ref(i) for i in ids)
 
 
+def _excluded_name(x: str, c: Content) -> str:
+    """A technique, ``technique.step`` or position id as the learner reads it."""
+    if x in c.technique:
+        return c.technique[x].name
+    if x in c.positions:
+        return c.positions[x]
+    tid, _, sid = x.partition(".")
+    return f"{c.technique[tid].name}: {sid.replace('_', ' ')}" if tid in c.technique else x
+
+
+def _limits(x: Contraindication, c: Content) -> list[str]:
+    """What a "yes" leaves in force after any clinician's OK: cap (or the objective cue where
+    numb skin cannot judge a number), heat and what is left out."""
+    limits = []
+    if x.pressure_cue:
+        limits.append(x.pressure_cue)
+    elif x.max_pressure is not None:
+        limits.append(f"pressure at most {x.max_pressure} of 10")
+    if x.no_heat:
+        limits.append("no heat")
+    ex = x.exclude
+    left_out = [_excluded_name(i, c) for i in (*ex.techniques, *ex.steps, *ex.positions)]
+    if left_out:
+        limits.append("left out: " + ", ".join(left_out))
+    return limits
+
+
 def contraindications(*, data: Content | None = None) -> View:
-    """Every contraindication, grouped by what it does to a routine (stop, area, caution)."""
+    """Every screening question (contraindications, then the risk factors), grouped by what
+    it does to a routine (stop, area, caution), with the limits that stay in force."""
     c = _c(data)
     blocks: list[Block] = [Heading(3, "When not to massage")]
     cited: list[str] = []
     for effect, (label, meaning) in EFFECT_LABELS.items():
         rows = []
-        for x in c.contraindications:
+        for x in c.screening_items:
             if x.effect is not effect:
                 continue
             instead: list[Inline] = [t(x.instead)]
-            limits = []
-            if x.max_pressure is not None:
-                limits.append(f"pressure at most {x.max_pressure} of 10")
-            if x.no_heat:
-                limits.append("no heat")
+            limits = _limits(x, c)
             if limits:
                 instead.append(strong(" Limits: " + "; ".join(limits) + "."))
             flags = "; ".join(x.red_flags) if x.red_flags else "—"
@@ -595,6 +622,30 @@ def contraindications(*, data: Content | None = None) -> View:
                     rows,
                 )
             )
+    # Answers that are more urgent together than alone (escalations.yaml): each group reads
+    # "one of these", and the rule needs one answer from every group.
+    rows = []
+    for e in c.escalations:
+        groups = " And one of: ".join(
+            "; ".join(c.screening_item[i].name for i in group) + "." for group in e.when
+        )
+        cited += e.sources
+        rows.append(
+            [
+                [t(e.name)],
+                [t("One of: " + groups)],
+                [t(e.advice + " " + _refs(e.sources))],
+                [t(URGENCY_LABELS[e.urgency])],
+            ]
+        )
+    if rows:
+        blocks.append(
+            Table(
+                "More urgent together: a yes in every list raises the urgency",
+                ["Combination", "When you answer yes to", "What to do", "Urgency"],
+                rows,
+            )
+        )
     blocks += _sources(cited, c)
     return View("contraindications", "all", blocks)
 

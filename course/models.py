@@ -1032,7 +1032,9 @@ def _check_refs(c: dict[str, Any]) -> list[str]:
         label = f"quizzes/{bank.id}.yaml"
         for q in bank.questions:
             need(label, q.id, "sources", q.sources, "sources")
-            known = ids["contraindications"] | ids["benefits"] | ids["techniques"] | ids["areas"]
+            known = (ids["contraindications"] | ids.get("risk_factors", set())
+                     | ids.get("escalations", set()) | ids["benefits"] | ids["techniques"]
+                     | ids["areas"])
             for a in q.about:
                 if a not in known:
                     problems.append(f"{label}: {q.id}: about: unknown content id '{a}'")

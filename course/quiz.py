@@ -436,14 +436,21 @@ def lint(content: Content) -> list[str]:
     """Problems with the question banks that the schema alone cannot see, one line each,
     as ``file: question: field: what is wrong``. An empty list means the banks are fine.
 
-    The course promises that every contraindication and every benefit is tested somewhere,
-    and that safety carries most of the weight; the coverage and count checks hold it to that.
+    The course promises that every contraindication, risk factor, escalation rule and benefit
+    is tested somewhere, and that safety carries most of the weight; the coverage and count
+    checks hold it to that.
     """
     problems: list[str] = []
     sources = {s.id for s in content.sources}
     known = {
         i.id
-        for group in (content.contraindications, content.benefits, content.techniques)
+        for group in (
+            content.contraindications,
+            content.risk_factors,
+            content.escalations,
+            content.benefits,
+            content.techniques,
+        )
         for i in group
     } | {a.id for a in content.areas}
     seen: dict[str, str] = {}
@@ -457,8 +464,11 @@ def lint(content: Content) -> list[str]:
                 seen[q.id] = label
     questions = content.questions
     about = {a for q in questions for a in q.about}
+    # Risk factors and escalation rules change routines as much as contraindications do.
     for kind, items in (
         ("contraindication", content.contraindications),
+        ("risk factor", content.risk_factors),
+        ("escalation rule", content.escalations),
         ("benefit", content.benefits),
     ):
         for item in items:

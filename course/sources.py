@@ -9,7 +9,7 @@ span files, which the schema of one entry cannot see:
 * a blog, forum, consumer page or the popular article is ``weak``, whatever else it says;
 * a claim whose sources are all weak says "practitioners advise" (content-facts.md: weak
   sources never support "research shows"). The claims checked are the texts that carry
-  ``sources``: benefits, FAQ answers, notes and contraindications.
+  ``sources``: benefits, FAQ answers, notes, contraindications, risk factors and escalations.
 
 Everything here is pure: content in, lines or counts out.
 """
@@ -25,10 +25,10 @@ from course.models import WEAK_KINDS, Content, Source, SourceKind
 # The phrase a weak-only claim must carry (content-facts.md, "Source quality").
 PRACTITIONERS_ADVISE = "practitioners advise"
 
-# Files whose weak-only findings are reported as warnings, not failures, for now: another
-# branch (the safety model) rewrites contraindications.yaml and moves its red flags onto the
-# NHS sources s66-s68; docs/content-decisions.md lists the changes. Empty this set when merged.
-PENDING_FILES: frozenset[str] = frozenset({"contraindications.yaml"})
+# Files whose weak-only findings are reported as warnings, not failures, while another
+# branch re-sources them. Empty since the red flags moved onto the NHS pages s66-s68
+# (docs/content-decisions.md C1/C2): every file is held to the rule.
+PENDING_FILES: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,11 @@ def claims(content: Content) -> list[Claim]:
     for x in content.contraindications:
         text = " ".join((x.why, x.instead))
         out.append(Claim("contraindications.yaml", x.id, "why", text, tuple(x.sources)))
+    for x in content.risk_factors:
+        text = " ".join((x.why, x.instead))
+        out.append(Claim("risk_factors.yaml", x.id, "why", text, tuple(x.sources)))
+    for e in content.escalations:
+        out.append(Claim("escalations.yaml", e.id, "advice", e.advice, tuple(e.sources)))
     return out
 
 

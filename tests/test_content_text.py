@@ -157,6 +157,40 @@ def test_red_flag_guideline_sources_exist(content: Content) -> None:
         assert nhs[title].url.startswith("https://www.nhs.uk/conditions/"), title
 
 
+def test_red_flags_rest_on_guidelines_not_clinic_pages(content: Content) -> None:
+    """Every entry that sends a learner for help today or now cites a guideline and no weak
+    page (review §3 item 13): the DVT, lung-clot and cellulitis advice follow the NHS pages."""
+    weak = {s.id for s in content.sources if s.weak}
+    kinds = {s.id: s.kind.value if s.kind else "" for s in content.sources}
+    urgent = [x for x in content.screening_items if x.urgency.value in ("emergency", "same_day")]
+    urgent += [x for x in content.contraindications if x.id == "cellulitis"]
+    assert {x.id for x in urgent} >= {"dvt_signs", "lung_clot_signs", "cellulitis"}
+    for x in urgent:
+        assert not weak & set(x.sources), x.id
+        assert any(kinds[i] == "guideline" for i in x.sources), x.id
+    for e in content.escalations:
+        assert not weak & set(e.sources), e.id
+    assert content.contraindication["lung_clot_signs"].sources == ["s67"]
+    assert content.contraindication["dvt_signs"].sources[0] == "s66"
+    assert content.contraindication["cellulitis"].sources == ["s68"]
+
+
+def test_lung_clot_entry_follows_nhs_advice(content: Content) -> None:
+    """NHS (s67): racing heart and dizziness are signs; call an ambulance, do not drive."""
+    lung = content.contraindication["lung_clot_signs"]
+    assert "A racing heart" in lung.red_flags
+    assert "Feeling dizzy or light-headed" in lung.red_flags
+    for words in ("Call an ambulance now", "999", "112", "911", "Do not drive yourself"):
+        assert words in lung.instead, words
+    assert "racing" in lung.question and "faint" in lung.question
+
+
+def test_cellulitis_urgency_follows_nhs_wording(content: Content) -> None:
+    cellulitis = content.contraindication["cellulitis"]
+    for words in ("urgent GP appointment", "111", "999", "A&E", "spreads fast", "fever"):
+        assert words in cellulitis.instead, words
+
+
 def test_the_source_article_is_cited_for_techniques_and_faq(content: Content) -> None:
     article = [s for s in content.sources if s.kind and s.kind.value == "popular_article"]
     assert len(article) == 1 and article[0].authors == ["Mulligan A"] and article[0].weak
@@ -297,3 +331,61 @@ def test_review_lesson_covers_all_faq_and_quizzes(content: Content) -> None:
 def test_every_benefit_is_taught_in_some_lesson(content: Content) -> None:
     taught = {b for lesson in content.lessons for b in lesson.benefits}
     assert taught == set(BENEFIT_IDS)
+
+
+# --- wording (content review §3 items 22 and 23; docs/content-decisions.md C4) -------------
+
+SAFETY_MARGIN = "a safety margin this course sets, not a tested rule"
+
+
+def test_the_article_techniques_cite_the_article(content: Content) -> None:
+    for tid in ("thumb", "tennis_ball", "finishing_strokes", "warm_towel"):
+        assert "s69" in content.technique[tid].sources, tid
+
+
+def test_thumb_wording_matches_its_pressure(content: Content) -> None:
+    """The thumb timer runs at 5/10: its text may not call that "gentle pressure"."""
+    thumb = content.technique["thumb"]
+    texts = [thumb.summary, *(s.instruction for s in thumb.steps)]
+    assert not any("gentle pressure" in x.lower() for x in texts)
+    toes = next(s for s in thumb.steps if s.id == "toes")
+    assert "about 3 to 5 of 10" in toes.instruction
+
+
+def test_goal_reasons_do_not_claim_an_effect_as_fact(content: Content) -> None:
+    """'Eases' with no study behind it reads as a finding: say "may ease" or "practitioners
+    advise" instead."""
+    for goal in content.goals:
+        for tid, reason in goal.reasons.items():
+            if re.search(r"\beases?\b", reason, re.I):
+                assert re.search(r"\bmay ease\b|practitioners advise", reason, re.I), (
+                    goal.id, tid, reason)
+    assert content.goal["sleep"].reasons["finishing_strokes"] == (
+        "Slow strokes, lighter each pass but firm enough not to tickle, are a calm last step "
+        "before sleep."
+    )
+
+
+def test_area_caps_and_the_knee_margin_say_they_are_the_course_own(content: Content) -> None:
+    for area in content.areas:
+        if area.max_pressure < 10 and not area.never:
+            assert SAFETY_MARGIN in area.note, area.id
+    hollow = content.area["knee_hollow"].note
+    assert "hand's width" in hollow and SAFETY_MARGIN in hollow
+
+
+def test_the_ten_hours_of_sitting_are_the_article_s_figure(content: Content) -> None:
+    for text in content.lesson["01_why_your_legs"].key_points:
+        if re.search(r"\b(10|ten) hours\b", text):
+            assert "article" in text, text
+
+
+def test_disclaimer_allows_the_firm_pressure_the_course_teaches() -> None:
+    import course
+    from course.models import CONTENT_DIR
+
+    assert "gentle self-massage" not in course.DISCLAIMER
+    assert "self-massage at a comfortable pressure" in course.DISCLAIMER
+    readme = (CONTENT_DIR.parents[1] / "README.md").read_text(encoding="utf-8")
+    disclaimer = readme.split("**Disclaimer.**", 1)[1].split("\n\n", 1)[0]
+    assert "self-massage at a comfortable pressure" in " ".join(disclaimer.split())

@@ -190,12 +190,15 @@ def test_technique_lists_areas_to_avoid_by_name(c: Content) -> None:
 
 def test_every_contraindication_appears_in_its_group(c: Content) -> None:
     page = L.contraindications().html
-    tables = page.split("<table")[1:]
-    assert len(tables) == 3
+    tables = page.split("<table")[1:4]
     captions = [re.search(r"<caption[^>]*><strong>([^<]*)", tb).group(1) for tb in tables]
     assert [cap.split(":")[0] for cap in captions] == ["Stop", "Keep the area out", "Caution"]
     groups = dict(zip([Effect.STOP, Effect.AREA, Effect.CAUTION], tables, strict=True))
-    for x in c.contraindications:
+    # Every screening question, risk factors included (issue 9: the checklist at the end of
+    # lesson 05 asks them, so the lesson's table must teach them).
+    assert {x.id for x in c.risk_factors} >= {
+        "clot_history", "long_journey", "recent_immobility", "hormones", "breathless"}
+    for x in c.screening_items:
         table = groups[x.effect]
         row = re.search(rf'<th scope="row"[^>]*>{re.escape(esc(x.name))}</th>(.*?)</tr>', table)
         assert row, x.id
@@ -204,10 +207,37 @@ def test_every_contraindication_appears_in_its_group(c: Content) -> None:
         assert L.URGENCY_LABELS[x.urgency] in cells
         for flag in x.red_flags:
             assert esc(flag) in cells
-        if x.max_pressure is not None:
+        if x.pressure_cue:
+            # Numb skin cannot feel a number on a discomfort scale: the cue replaces it.
+            assert esc(x.pressure_cue) in cells and "pressure at most" not in cells
+        elif x.max_pressure is not None:
             assert f"pressure at most {x.max_pressure} of 10" in cells
         if x.no_heat:
             assert "no heat" in cells
+        left_out = cells.split("left out: ")[1] if x.exclude else ""
+        for tid in x.exclude.techniques:
+            assert esc(c.technique[tid].name) in left_out, (x.id, tid)
+        for step in x.exclude.steps:
+            tid, _, sid = step.partition(".")
+            assert f"{esc(c.technique[tid].name)}: {sid.replace('_', ' ')}" in left_out, x.id
+        for pos in x.exclude.positions:
+            assert esc(c.positions[pos]) in left_out, (x.id, pos)
+
+
+def test_answers_more_urgent_together_are_taught_after_the_groups(c: Content) -> None:
+    """Issue 9: escalation rules are data, and lesson 05 teaches each one (its quiz asks them)."""
+    page = L.contraindications().html
+    tables = page.split("<table")[1:]
+    assert len(tables) == 4 and "More urgent together" in tables[3]
+    table = tables[3]
+    for e in c.escalations:
+        row = re.search(rf'<th scope="row"[^>]*>{re.escape(esc(e.name))}</th>(.*?)</tr>', table)
+        assert row, e.id
+        cells = row.group(1)
+        assert esc(e.advice) in cells and L.URGENCY_LABELS[e.urgency] in cells
+        for group in e.when:
+            names = [c.screening_item[i].name for i in group]
+            assert any(esc(n) in cells for n in names), (e.id, group)
 
 
 def test_red_flags_box_is_an_alert_with_clot_signs_and_urgency(c: Content) -> None:

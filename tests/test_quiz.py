@@ -18,6 +18,7 @@ from course.models import (
     Benefit,
     Content,
     Contraindication,
+    Escalation,
     Kind,
     Option,
     Question,
@@ -641,3 +642,28 @@ def test_passed_needs_every_question_of_the_quiz_in_one_sitting():
         passed(f, [], 0.8)
     with pytest.raises(ValueError, match="pass_mark"):
         passed(f, quiz, 0)
+
+
+def test_lint_risk_factors_and_escalations_must_be_tested() -> None:
+    """Issue 9: the risk factors and escalation rules change routines, so the safety quiz must
+    ask about each (and ``about`` may name them)."""
+    risk = Contraindication.model_validate(
+        {"id": "long_journey", "name": "Long journey", "question": "Journey?", "effect": "caution",
+         "level": "risk", "why": "w", "instead": "i",
+         "exclude": {"techniques": []}, "max_pressure": 5}
+    )
+    rule = Escalation.model_validate(
+        {"id": "risk_and_pain", "name": "Risk and pain", "when": [["long_journey"], ["dvt_signs"]],
+         "urgency": "same_day", "advice": "a", "sources": ["s1"]}
+    )
+    base = make_content(clean_banks())
+    content = base.model_copy(update={"risk_factors": [risk], "escalations": [rule]})
+    assert lint(content) == [
+        "quizzes: long_journey: about: no question tests risk factor 'long_journey'",
+        "quizzes: risk_and_pain: about: no question tests escalation rule 'risk_and_pain'",
+    ]
+    banks = clean_banks()
+    asked = banks[0].questions[0].model_copy(
+        update={"about": ["varicose_veins", "long_journey", "risk_and_pain"]})
+    covered = make_content(with_question(banks, 0, 0, asked))
+    assert lint(covered.model_copy(update={"risk_factors": [risk], "escalations": [rule]})) == []

@@ -99,3 +99,65 @@ def test_safety_essentials_are_asked(content: Content) -> None:
     assert "today" in flight[0]
     lung = [o.text for o in by_id["q_lung_clot"].options if o.correct]
     assert "emergency" in lung[0]
+
+
+# Content review §3 item 13 / docs/content-decisions.md C3: each question cites what supports
+# its key. Cellulitis and lung-clot advice rest on the NHS pages, the technique steps on the
+# source article (s69), and no question keeps a source that is about something else.
+SOURCE_FIXES = {
+    "q_sprain": ({"s12", "s18"}, {"s17"}),
+    "q_inflamed_joint": ({"s12", "s13"}, {"s56"}),
+    "q_cellulitis_case": ({"s68"}, {"s56", "s10", "s11"}),
+    "q_cellulitis_word": ({"s68"}, {"s10", "s11"}),
+    "q_cellulitis_urgent": ({"s68"}, {"s10", "s11"}),
+    "q_lung_clot": ({"s67"}, {"s2"}),
+    "q_lung_clot_signs": ({"s67"}, {"s2"}),
+    "q_lung_clot_drive": ({"s67"}, {"s2"}),
+    "q_unexplained_pain": ({"s66", "s18"}, {"s65"}),
+    "q_finishing": ({"s69"}, {"s45", "s49", "s54"}),
+    "q_finish_lighter": ({"s69"}, set()),
+    "q_thumb_hold": ({"s69"}, set()),
+    "q_thumb_order": ({"s69"}, set()),
+}
+
+
+@pytest.mark.parametrize("qid", sorted(SOURCE_FIXES))
+def test_question_sources_match_their_claims(content: Content, qid: str) -> None:
+    must, never = SOURCE_FIXES[qid]
+    q = next(q for q in content.questions if q.id == qid)
+    assert must <= set(q.sources), (qid, q.sources)
+    assert not never & set(q.sources), (qid, q.sources)
+
+
+def test_weak_only_question_explanations_say_practitioners_advise(content: Content) -> None:
+    """The rule of course/sources.py applied to quiz explanations: a question whose sources
+    are all weak words its explanation as practitioners' advice (q_bruising cites s49)."""
+    weak = {s.id for s in content.sources if s.weak}
+    bruising = next(q for q in content.questions if q.id == "q_bruising")
+    assert set(bruising.sources) <= weak
+    assert "practitioners advise" in bruising.explanation.lower()
+
+
+RISK_AND_ESCALATION_IDS = [
+    "clot_history", "long_journey", "recent_immobility", "hormones", "breathless",
+    "clot_risk_and_leg_pain", "infection_with_fever", "swelling_and_breathless",
+    "leg_clot_signs_and_breathless",
+]
+
+
+@pytest.mark.parametrize("rid", RISK_AND_ESCALATION_IDS)
+def test_every_risk_factor_and_escalation_is_asked_in_a_lesson(content: Content, rid: str) -> None:
+    """Issue 9: the screening's risk factors and escalation rules are assessed, in a quiz a
+    lesson actually asks (the gate of lesson 05 or the review)."""
+    assert rid in content.screening_item or rid in {e.id for e in content.escalations}
+    asked = {qid for lesson in content.lessons for lq in lesson.quizzes for qid in lq.questions}
+    assert any(rid in q.about and q.id in asked for q in bank(content, "safety")), rid
+
+
+def test_sprain_key_matches_the_whole_leg_hold(content: Content) -> None:
+    """injury_or_surgery holds the leg: the sprain question keys the same, not 'ankle only'."""
+    assert content.contraindication["injury_or_surgery"].hold.value == "leg"
+    q = next(q for q in bank(content, "safety") if q.id == "q_sprain")
+    key = next(o.text for o in q.options if o.correct)
+    assert "leg out until a clinician clears it" in key and "no heat" in key
+    assert {"injury_or_surgery", "ankle"} <= set(q.about)

@@ -10,7 +10,7 @@ import yaml
 
 from course.__main__ import main
 from course.models import CONTENT_DIR, Source, SourceKind, load_content
-from course.sources import lint_sources, source_quality, weak_only
+from course.sources import PENDING_FILES, lint_sources, source_quality, weak_only
 
 
 @pytest.fixture
@@ -104,6 +104,34 @@ def test_pending_file_findings_are_warnings_until_the_file_is_resourced(content_
     assert any(w.startswith("contraindications.yaml: lung_clot_signs: why:") for w in warnings)
     strict, _ = lint_sources(c, pending=())
     assert any(p.startswith("contraindications.yaml: lung_clot_signs: why:") for p in strict)
+
+
+def test_nothing_is_pending_and_no_claim_rests_on_weak_sources_alone():
+    """C1/C2 landed: contraindications are held to the rule like every other file."""
+    assert PENDING_FILES == frozenset()
+    problems, warnings = lint_sources(load_content())
+    assert problems == [] and warnings == []
+    assert weak_only(load_content()) == []
+
+
+@pytest.mark.parametrize(
+    ("filename", "key", "entry", "text_field", "expected"),
+    [
+        ("risk_factors.yaml", "risk_factors", "breathless", "why",
+         "risk_factors.yaml: breathless: why: every source is weak (s2)"),
+        ("escalations.yaml", "escalations", "infection_with_fever", "advice",
+         "escalations.yaml: infection_with_fever: advice: every source is weak (s10, s11)"),
+    ],
+)
+def test_risk_factors_and_escalations_are_held_to_the_weak_source_rule(
+    content_dir, filename, key, entry, text_field, expected
+):
+    def weak(e):
+        e["sources"] = expected.split("(")[1].rstrip(")").split(", ")
+
+    edit(content_dir, filename, key, entry, weak)
+    problems, _ = lint_sources(load_content(content_dir))
+    assert any(p.startswith(expected) for p in problems), problems
 
 
 def test_quality_counts_kinds_weak_and_identifiers():

@@ -56,3 +56,26 @@ def test_slider_updates_the_explanation():
     assert bundle["text/plain"] == "Pressure explainer: 9/10, too much"
     assert p.explanation.value in bundle["text/html"]
     assert p.slider.description == "Pressure (0-10)" and not p.slider.description_allow_html
+
+
+def test_numb_feet_get_the_objective_cue_not_a_number():
+    """Issue 9 / review §3 item 7: numb skin cannot feel a 0-10 discomfort number, so the
+    explainer shows the condition's pressure_cue, at every pressure, never "at most N/10"."""
+    c = content()
+    cued = [x for x in c.screening_items if x.pressure_cue]
+    assert cued, "numb feet carry a pressure_cue"
+    for value in range(11):
+        html = up.explain_html(value)
+        for x in cued:
+            assert f"{x.name}: {x.pressure_cue}" in html, value
+            assert f"{x.name}: at most" not in html, value
+
+
+def test_caps_include_the_risk_factors():
+    c = content()
+    for value in range(11):
+        html = up.explain_html(value)
+        for x in c.screening_items:
+            if x.max_pressure is None or x.pressure_cue:
+                continue
+            assert (f"{x.name}: at most {x.max_pressure}/10" in html) == (x.max_pressure < value)

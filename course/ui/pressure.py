@@ -1,9 +1,10 @@
 """The pressure explainer: a 0-10 slider and what that pressure means.
 
 The bands are the practitioners' convention the course teaches (lesson 01), not a validated
-rule, and the widget says so. The caps come from the content (contraindications' and areas'
+rule, and the widget says so. The caps come from the content (the screening items' and areas'
 ``max_pressure``, techniques' pressure ranges), so the explainer and the routine builder can
-never disagree about them.
+never disagree about them; a screening item with a ``pressure_cue`` (numb feet) shows the cue,
+not a number the learner cannot feel.
 """
 
 from __future__ import annotations
@@ -44,8 +45,11 @@ def explain_html(value: int) -> str:
     """Everything the explainer shows for one pressure, as HTML (deterministic)."""
     c = content()
     name, feel = band(value)
-    capped = [f"{x.name}: at most {x.max_pressure}/10" for x in c.contraindications
-              if x.max_pressure is not None and x.max_pressure < value]
+    capped = [f"{x.name}: at most {x.max_pressure}/10" for x in c.screening_items
+              if x.max_pressure is not None and not x.pressure_cue and x.max_pressure < value]
+    # Where the skin cannot judge pressure (numb feet) a number on a discomfort scale means
+    # nothing: the condition's objective cue is shown instead, whatever the value.
+    cues = [f"{x.name}: {x.pressure_cue}" for x in c.screening_items if x.pressure_cue]
     areas = [f"{a.name}: at most {a.max_pressure}/10" for a in c.areas
              if not a.never and a.max_pressure < value]
     fits = [f"{t.name} ({t.pressure_min}-{t.pressure_max}/10)" for t in c.techniques
@@ -57,6 +61,8 @@ def explain_html(value: int) -> str:
         html_list(TOO_MUCH),
         "<p><strong>Too high for these cautions:</strong></p>" + html_list(capped)
         if capped else "<p>No caution in the screening caps a pressure this low.</p>",
+        "<p><strong>Where the skin cannot feel pressure, use this instead of a number:"
+        "</strong></p>" + html_list(cues) if cues else "",
         "<p><strong>Too high for these areas:</strong></p>" + html_list(areas) if areas else "",
         "<p><strong>Techniques that use this pressure:</strong></p>" + html_list(fits)
         if fits else "<p>No technique of the course works at this pressure.</p>",
