@@ -32,6 +32,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"  {line}", file=sys.stderr)
         return 1
     problems = lint(c) + measure_lint(c)
+    if args.content is None:  # the drawings belong to the course's own content
+        from course.figures.data import check as drawing_problems
+
+        problems += [f"drawing.yaml: {p}" for p in drawing_problems()]
     guessing = ["Guessing strategies, expected score per bank (chance = blind guessing):"]
     guessing += [f"  {bank.id} {guessers(bank).summary()}" for bank in c.quizzes]
     guessing.append(

@@ -91,6 +91,16 @@ def test_check_runs_the_bank_lint(tmp_path, capsys):
     assert "Question-bank lint failed" in capsys.readouterr().err
 
 
+def test_check_checks_the_drawings_against_the_content(monkeypatch, capsys):
+    """A technique step without its picture (or an area without its shape) fails the check."""
+    import course.figures.data as data
+
+    assert data.check() == []
+    monkeypatch.setattr(data, "check", lambda: ["step 'thumb.hold' has no drawing"])
+    assert main(["check"]) == 1
+    assert "drawing.yaml: step 'thumb.hold' has no drawing" in capsys.readouterr().err
+
+
 def test_unknown_command_exits_2():
     assert run("fly").returncode == 2
 
