@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import html
 import ipaddress
 import os
 import secrets
@@ -27,6 +26,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from course.markup import esc
 
 REPO = Path(__file__).resolve().parent.parent
 APPS_DIR = REPO / "apps"
@@ -355,10 +356,10 @@ def _nav(lessons: Sequence[Any], i: int) -> str:
     links = [f'<a href="{INDEX}">All lessons</a>']
     if i > 0:
         prev = lessons[i - 1]
-        links.append(f'<a href="{prev.id}.html" rel="prev">← {html.escape(prev.title)}</a>')
+        links.append(f'<a href="{prev.id}.html" rel="prev">← {esc(prev.title)}</a>')
     if i + 1 < len(lessons):
         nxt = lessons[i + 1]
-        links.append(f'<a href="{nxt.id}.html" rel="next">{html.escape(nxt.title)} →</a>')
+        links.append(f'<a href="{nxt.id}.html" rel="next">{esc(nxt.title)} →</a>')
     return f'<nav class="lm-site-nav" aria-label="Lessons">{" ".join(links)}</nav>'
 
 
@@ -398,7 +399,7 @@ def build_site(
         embed_images=True,
     )
     out.mkdir(parents=True, exist_ok=True)
-    disclaimer = html.escape(course.DISCLAIMER)
+    disclaimer = esc(course.DISCLAIMER)
     written: list[Path] = []
     unexecuted: list[str] = []
     for i, lesson in enumerate(lessons):
@@ -420,7 +421,7 @@ def build_site(
         written.append(target)
 
     rows = "\n".join(
-        f'<tr><td>{i}</td><td><a href="{lesson.id}.html">{html.escape(lesson.title)}</a></td>'
+        f'<tr><td>{i}</td><td><a href="{lesson.id}.html">{esc(lesson.title)}</a></td>'
         f"<td>{lesson.teaching_minutes}</td><td>{lesson.practice_minutes}</td>"
         f"<td>{lesson.quiz_minutes}</td><td>{lesson.minutes}</td></tr>"
         for i, lesson in enumerate(lessons)
@@ -428,7 +429,7 @@ def build_site(
     index = out / INDEX
     index.write_text(
         INDEX_PAGE.format(
-            title=html.escape(SITE_TITLE),
+            title=esc(SITE_TITLE),
             disclaimer=disclaimer,
             red_flags=red_flags().html,
             rows=rows,

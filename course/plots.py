@@ -99,7 +99,7 @@ def figure_html(fig: Figure, alt: str | None = None, *, close: bool = True) -> s
     anyone have registered it with pyplot, closed there too. The builder keeps its timeline
     figure open (``close=False``) to redraw into it.
     """
-    from html import escape
+    from course.markup import esc
 
     text = alt_text(fig) if alt is None else alt
     data = base64.b64encode(png_bytes(fig)).decode("ascii")
@@ -107,7 +107,7 @@ def figure_html(fig: Figure, alt: str | None = None, *, close: bool = True) -> s
     if close:
         _close(fig)
     return (
-        f'<img class="lm-figure" alt="{escape(text, quote=True)}" width="{width}" '
+        f'<img class="lm-figure" alt="{esc(text)}" width="{width}" '
         f'style="max-width:100%;height:auto" src="data:image/png;base64,{data}">'
     )
 

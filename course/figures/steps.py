@@ -333,12 +333,11 @@ def motion_html(technique: str, step: str, *, side: str = "right") -> str:
     """A short looping animation of the step (strokes along their path, the ball from hold
     to hold) as self-contained HTML and JavaScript (no ffmpeg, works offline), preceded by
     the still picture for viewers that run no JavaScript; the player hides the still."""
-    from html import escape
-
     from matplotlib.animation import FuncAnimation
     from matplotlib.patches import Circle
 
     from course import plots
+    from course.markup import esc
 
     sd = step_drawing(technique, step)
     if not sd.moves:
@@ -367,7 +366,7 @@ def motion_html(technique: str, step: str, *, side: str = "right") -> str:
     plots._close(fig)
     key = "lm-still-" + hashlib.sha1(alt.encode()).hexdigest()[:12]
     name = f"{content().technique[technique].name}: {_step_name(step)}"
-    return (f'<div class="lm-motion" role="group" aria-label="Animation, {escape(name)}">'
+    return (f'<div class="lm-motion" role="group" aria-label="Animation, {esc(name)}">'
             f'<div id="{key}">{still}</div>{player}'
             f"<script>(function(){{var s=document.getElementById('{key}');"
             "if(s){s.style.display='none';}})();</script></div>")
@@ -385,7 +384,8 @@ def offline_player(html: str, alt: str) -> str:
     """The jshtml player without network needs: no CDN stylesheet, text icons, and its image
     element carrying the first frame and the alt text (so it is never an empty image)."""
     import re
-    from html import escape
+
+    from course.markup import esc
 
     # one unbroken base64 token per frame (matplotlib breaks them with backslash-newlines):
     # the notebooks' nbval sanitiser then replaces each whole frame, so strict checks compare
@@ -401,7 +401,7 @@ def offline_player(html: str, alt: str) -> str:
     if first:
         src = re.sub(r"[\s\\]", "", first[1])
         html = re.sub(r'<img id="(_anim_img\w+)">',
-                      lambda m: f'<img id="{m[1]}" alt="{escape(alt, quote=True)}" src="{src}">',
+                      lambda m: f'<img id="{m[1]}" alt="{esc(alt)}" src="{src}">',
                       html, count=1)
     return f'<div class="lm-motion-player">{html}</div>'
 

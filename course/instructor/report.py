@@ -9,7 +9,6 @@ replaced, not followed. Every text that reaches the page is HTML-escaped.
 
 from __future__ import annotations
 
-import html
 import io
 import os
 import secrets
@@ -32,6 +31,7 @@ from course.instructor.classdata import (
     progress_bar,
     question_stats,
 )
+from course.markup import esc
 from course.models import Content
 
 REPORT_NAME = "report.html"
@@ -112,7 +112,6 @@ def _best(s: SafetyStatus) -> str:
 
 
 def _safety_rows(missing: list[SafetyStatus], pass_mark: float) -> list[str]:
-    e = html.escape
     if not missing:
         return ["<p>Every learner has passed the safety quiz.</p>"]
     out = [
@@ -125,8 +124,8 @@ def _safety_rows(missing: list[SafetyStatus], pass_mark: float) -> list[str]:
     ]
     for s in sorted(missing, key=lambda s: (s.learner.name.lower(), s.learner.file)):
         out.append(
-            f"<tr><td>{e(s.learner.shown_name)}</td><td>{e(s.learner.file)}</td>"
-            f"<td>{e(_best(s))}</td></tr>"
+            f"<tr><td>{esc(s.learner.shown_name)}</td><td>{esc(s.learner.file)}</td>"
+            f"<td>{esc(_best(s))}</td></tr>"
         )
     out.append("</tbody></table>")
     return out
@@ -134,7 +133,6 @@ def _safety_rows(missing: list[SafetyStatus], pass_mark: float) -> list[str]:
 
 def _flagged_rows(flagged: list[Learner]) -> list[str]:
     """Files whose own ``correct``/``score`` claims disagree with the re-grading."""
-    e = html.escape
     if not flagged:
         return []
     out = [
@@ -148,7 +146,7 @@ def _flagged_rows(flagged: list[Learner]) -> list[str]:
     ]
     for x in sorted(flagged, key=lambda x: (x.name.lower(), x.file)):
         out.append(
-            f"<tr><td>{e(x.shown_name)}</td><td>{e(x.file)}</td><td>{x.disagree}</td>"
+            f"<tr><td>{esc(x.shown_name)}</td><td>{esc(x.file)}</td><td>{x.disagree}</td>"
             f"<td>{x.invalid}</td></tr>"
         )
     out.append("</tbody></table>")
@@ -156,7 +154,6 @@ def _flagged_rows(flagged: list[Learner]) -> list[str]:
 
 
 def _question_rows(stats: ClassStats) -> list[str]:
-    e = html.escape
     answered = stats.answered()
     if not answered:
         return ["<p>No quiz answers in these files yet.</p>"]
@@ -169,12 +166,12 @@ def _question_rows(stats: ClassStats) -> list[str]:
     for s in sorted(answered, key=lambda s: (s.share_right_first or 0, s.bank.id, s.question.id)):
         wrong = sorted(s.wrong.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_WRONG]
         picks = "".join(
-            f"<li>{e(s.option_text(o))} — {n} learner(s), {s.wrong_times[o]} time(s)</li>"
+            f"<li>{esc(s.option_text(o))} — {n} learner(s), {s.wrong_times[o]} time(s)</li>"
             for o, n in wrong
         )
         out.append(
-            f"<tr><td>{e(s.bank.id)}</td>"
-            f"<td><code>{e(s.question.id)}</code><br>{e(s.question.prompt)}</td>"
+            f"<tr><td>{esc(s.bank.id)}</td>"
+            f"<td><code>{esc(s.question.id)}</code><br>{esc(s.question.prompt)}</td>"
             f"<td>{s.learners}</td>"
             f"<td>{s.right_first}/{s.learners} ({_pct(s.share_right_first)})</td>"
             f"<td>{s.attempts} ({s.mean_attempts:.1f} per learner)</td>"
@@ -197,7 +194,6 @@ def render_report(
     chart: str | None,
 ) -> str:
     """The report page. ``chart`` is the chart's file name next to the page, if drawn."""
-    e = html.escape
     body = [
         "<h1>Class report</h1>",
         f"<p>{len(data.learners)} learner file(s) read, {len(data.skipped)} skipped.</p>",
@@ -207,14 +203,14 @@ def render_report(
     ]
     if chart:
         body.append(
-            f'<img src="{e(chart)}" alt="Bar chart: share of learners right at their first '
+            f'<img src="{esc(chart)}" alt="Bar chart: share of learners right at their first '
             'attempt, per question, hardest at the bottom">'
         )
     body += _question_rows(stats)
     body += _flagged_rows(data.flagged)
     if data.skipped:
         body.append("<h2>Files skipped</h2><ul>")
-        body += [f"<li><code>{e(s.name)}</code>: {e(s.reason)}</li>" for s in data.skipped]
+        body += [f"<li><code>{esc(s.name)}</code>: {esc(s.reason)}</li>" for s in data.skipped]
         body.append("</ul>")
     style = (
         "body{font-family:sans-serif;max-width:70em;margin:2em auto}"
