@@ -27,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from course.files import write_atomic
 from course.markup import esc
 
 REPO = Path(__file__).resolve().parent.parent
@@ -417,7 +418,7 @@ def build_site(
         }
         body, _ = exporter.from_notebook_node(page, resources=resources)
         target = out / f"{lesson.id}.html"
-        target.write_text(body, encoding="utf-8")
+        write_atomic(target, body.encode("utf-8"))
         written.append(target)
 
     rows = "\n".join(
@@ -427,15 +428,9 @@ def build_site(
         for i, lesson in enumerate(lessons)
     )
     index = out / INDEX
-    index.write_text(
-        INDEX_PAGE.format(
-            title=esc(SITE_TITLE),
-            disclaimer=disclaimer,
-            red_flags=red_flags().html,
-            rows=rows,
-        ),
-        encoding="utf-8",
-    )
+    write_atomic(index, INDEX_PAGE.format(
+        title=esc(SITE_TITLE), disclaimer=disclaimer, red_flags=red_flags().html, rows=rows,
+    ).encode("utf-8"))
     if unexecuted:
         print(
             "Warning: stored without outputs (their tools will be missing from the site): "

@@ -10,14 +10,13 @@ replaced, not followed. Every text that reaches the page is HTML-escaped.
 from __future__ import annotations
 
 import io
-import os
-import secrets
 import sys
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from course.cli import OutputError, check_output
+from course.files import write_atomic
 from course.instructor.classdata import (
     ClassResults,
     ClassStats,
@@ -48,22 +47,6 @@ class Report:
     learners: int
     skipped: list[Skipped]
     flagged: list[Learner] = field(default_factory=list)
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write beside the target, then rename over it: never half a file, and a symlink that
-    sits at the target's name is replaced, not followed. The file gets the usual
-    permissions (0666 less the umask), unlike a ``mkstemp`` file."""
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(tmp, flags, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def chart_png(stats: list[QuestionStats]) -> bytes:

@@ -16,6 +16,7 @@ from typing import Any
 import ipywidgets as w
 
 from course.card import DEFAULT_AT, DEFAULT_DAYS, DEFAULT_WEEKS, WEEKDAYS, practice_plan
+from course.files import PRIVATE, write_atomic
 from course.ui.display import LABEL, Fallback, esc, notice_html, show_error
 from course.ui.store import open_progress, slug
 
@@ -75,7 +76,7 @@ class PlanMaker(Fallback):
             folder = self._folder if self._folder is not None else data_dir() / "routines"
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"{slug(saved[-1].name)}-plan.ics"
-            path.write_bytes(ics)
+            write_atomic(path, ics, mode=PRIVATE)  # like the card's plan: names the routine
         except (OSError, ValueError, sqlite3.Error) as exc:
             show_error(self.result, f"The calendar file was not written: {exc}")
             return None
