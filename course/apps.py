@@ -29,6 +29,7 @@ from typing import Any
 
 from course.files import write_atomic
 from course.markup import esc
+from course.page import html_page
 
 REPO = Path(__file__).resolve().parent.parent
 APPS_DIR = REPO / "apps"
@@ -300,22 +301,8 @@ SITE_CSS = """
 main { max-width: 60em; margin: 0 auto; }
 """
 
-INDEX_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{title}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em;
-  line-height: 1.5; }}
-table {{ border-collapse: collapse; }}
-th, td {{ border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; }}
-.lm-disclaimer {{ border: 2px solid #D55E00; padding: 0.6em 1em; border-radius: 4px; }}
-</style>
-</head>
-<body>
-<main>
+# The body of the site's index; course.page.html_page gives it the course's page shell.
+INDEX_BODY = """<main>
 <h1>{title}</h1>
 <p class="lm-disclaimer" role="note"><strong>Disclaimer.</strong> {disclaimer}</p>
 {red_flags}
@@ -330,10 +317,7 @@ th, td {{ border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; }}
 </table>
 <p>These pages are a read-only copy of the course. To use the interactive tools (the routine
 builder, the practice timer, the quizzes), open the notebooks in Jupyter.</p>
-</main>
-</body>
-</html>
-"""
+</main>"""
 
 SITE_TITLE = "Leg self-massage for relaxation"
 
@@ -428,9 +412,10 @@ def build_site(
         for i, lesson in enumerate(lessons)
     )
     index = out / INDEX
-    write_atomic(index, INDEX_PAGE.format(
+    body = INDEX_BODY.format(
         title=esc(SITE_TITLE), disclaimer=disclaimer, red_flags=red_flags().html, rows=rows,
-    ).encode("utf-8"))
+    )
+    write_atomic(index, html_page(SITE_TITLE, body).encode("utf-8"))
     if unexecuted:
         print(
             "Warning: stored without outputs (their tools will be missing from the site): "

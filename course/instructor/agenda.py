@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from course.markup import esc
 from course.models import Lesson
+from course.page import html_page
 
 REQUIRED = ("00_welcome", "05_when_not_to_massage", "09_build_your_routine")
 # Practice that never becomes homework: the safety quiz is discussed in the room, and the
@@ -362,14 +363,4 @@ def render_html(agenda: Agenda) -> str:
         for heading, lines in groups:
             body.append(f"<p>{esc(heading)}</p>")
             body.append("<ul>" + "".join(f"<li>{esc(line)}</li>" for line in lines) + "</ul>")
-    style = (
-        "body{font-family:sans-serif;max-width:50em;margin:2em auto}"
-        "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .6em}"
-        "tr.break{background:#eee}"
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{esc(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
-    )
+    return html_page(title, "\n".join(body), css="tr.break{background:#eee}")

@@ -32,6 +32,7 @@ from course.instructor.classdata import (
 )
 from course.markup import esc
 from course.models import Content
+from course.page import html_page
 
 REPORT_NAME = "report.html"
 CHART_NAME = "difficulty.png"
@@ -195,17 +196,7 @@ def render_report(
         body.append("<h2>Files skipped</h2><ul>")
         body += [f"<li><code>{esc(s.name)}</code>: {esc(s.reason)}</li>" for s in data.skipped]
         body.append("</ul>")
-    style = (
-        "body{font-family:sans-serif;max-width:70em;margin:2em auto}"
-        "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .6em;"
-        "vertical-align:top}img{max-width:100%}"
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>Class report</title>\n<style>{style}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
-    )
+    return html_page("Class report", "\n".join(body), css="body{max-width:70em}")
 
 
 def gate_of(content: Content, bank: str | None = None) -> tuple[str, list[str] | None]:
