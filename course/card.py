@@ -89,7 +89,7 @@ def card_figure(routine: Routine, title: str = "My leg self-massage routine",
     if not routine.steps:
         raise ValueError("The routine has no steps: there is nothing to print.")
     width, height = PAPER[paper]
-    fig = plots._new_figure((width, height), 72, card_alt(routine, title))
+    fig = plots.new_figure((width, height), 72, card_alt(routine, title))
     margin = 0.45 / width, 0.45 / height
     y = 1 - margin[1]
 

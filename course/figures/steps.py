@@ -288,7 +288,7 @@ def step_figure(technique: str, step: str, *, pressure: int | None = None,
     if not 0 <= p <= 10:
         raise ValueError(f"Pressure must be from 0 to 10, not {p}")
     alt = step_alt(technique, step, pressure=p, side=side, number=number)
-    fig = plots._new_figure(STEP_SIZE, dpi, alt)
+    fig = plots.new_figure(STEP_SIZE, dpi, alt)
     leg_ax = fig.add_axes((0.0, 0.0, 0.6, 0.88))
     sd = draw_step_leg(leg_ax, technique, step, side=side, kept_out=kept_out)
     pos_ax = fig.add_axes((0.63, 0.42, 0.34, 0.40))
@@ -344,7 +344,7 @@ def motion_html(technique: str, step: str, *, side: str = "right") -> str:
         raise ValueError(f"The step '{technique}.{step}' has no stroke or hold to animate")
     alt = step_alt(technique, step, side=side)
     still = plots.figure_html(step_figure(technique, step, side=side), alt)
-    fig = plots._new_figure(MOTION_SIZE, MOTION_DPI, alt)
+    fig = plots.new_figure(MOTION_SIZE, MOTION_DPI, alt)
     ax = fig.add_axes((0, 0, 1, 1))
     draw_step_leg(ax, technique, step, side=side, moving=False)
     mirror = mirrored(side)

@@ -9,13 +9,13 @@ replaced, not followed. Every text that reaches the page is HTML-escaped.
 
 from __future__ import annotations
 
-import io
 import sys
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from course.cli import OutputError, check_output
+from course.figures import palette
 from course.files import write_atomic
 from course.instructor.classdata import (
     ClassResults,
@@ -50,36 +50,61 @@ class Report:
     flagged: list[Learner] = field(default_factory=list)
 
 
+# Difficulty bands of the chart: (below this % right at the first attempt, label, colour,
+# hatch). Colours from the course palette (colour-blind safe); the hardest band is also
+# hatched and every band is named in the legend, so nothing rests on colour alone.
+BANDS = (
+    (50, "under 50%", palette.VERMILLION, "////"),
+    (80, "50-79%", palette.ORANGE, ""),
+    (101, "80% or more", palette.BLUE, ""),
+)
+
+
+def chart_alt(stats: list[QuestionStats]) -> str:
+    """The chart's alt text, shown with it on the page: what it plots and the band counts."""
+    shares = [100 * (s.share_right_first or 0) for s in stats]
+    counts = []
+    low = 0
+    for top, label, _, _ in BANDS:
+        counts.append(f"{sum(low <= v < top for v in shares)} {label}")
+        low = top
+    return ("Bar chart: share of learners right at their first attempt, per question, "
+            f"hardest at the bottom ({len(stats)} questions: {', '.join(counts)})")
+
+
 def chart_png(stats: list[QuestionStats]) -> bytes:
     """A horizontal bar per answered question: share right at the first attempt.
 
-    matplotlib is imported here and drawn through the Agg canvas directly (no pyplot), so
-    the report neither pays for it when there is nothing to draw nor touches any global
-    backend a notebook may have chosen.
+    Made like every figure of the kit (:func:`course.plots.new_figure`: the Agg canvas, no
+    pyplot, so no global backend a notebook may have chosen is touched; matplotlib is only
+    imported when there is something to draw).
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    from course.plots import new_figure, png_bytes
 
     rows = sorted(stats, key=lambda s: (s.share_right_first or 0, s.bank.id, s.question.id))
     height = 1.2 + 0.28 * len(rows)
-    fig = Figure(figsize=(9, height))
-    FigureCanvasAgg(fig)
+    fig = new_figure((9, height), 100, chart_alt(rows))
     # Fixed margins, not a constrained layout: that would draw the figure twice, and the
     # drawing is most of the report's time for a large class.
-    fig.subplots_adjust(left=0.3, right=0.97, top=1 - 0.45 / height, bottom=0.65 / height)
+    fig.subplots_adjust(left=0.3, right=0.8, top=1 - 0.45 / height, bottom=0.65 / height)
     ax = fig.add_subplot()
     shares = [100 * (s.share_right_first or 0) for s in rows]
-    colours = ["#c0392b" if v < 50 else "#e67e22" if v < 80 else "#27ae60" for v in shares]
-    ax.barh(range(len(rows)), shares, color=colours)
+    low = 0
+    for top, label, colour, hatch in BANDS:
+        band = [(i, v) for i, v in enumerate(shares) if low <= v < top]
+        low = top
+        if band:
+            ax.barh([i for i, _ in band], [v for _, v in band], color=colour, hatch=hatch,
+                    edgecolor=palette.OUTLINE if hatch else colour, linewidth=0.5, label=label)
     ax.set_yticks(range(len(rows)), [f"{s.bank.id}: {s.question.id}" for s in rows], fontsize=8)
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_xlabel("% of learners right at their first attempt")
     ax.set_title("Question difficulty (hardest at the bottom)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False,
+              title="Right first time", title_fontsize=8)  # beside the bars, never on them
     # barh draws row 0 at the bottom, so the hardest question ends up there.
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-    return buf.getvalue()
+    return png_bytes(fig)
 
 
 def _pct(value: float | None) -> str:
@@ -187,8 +212,7 @@ def render_report(
     ]
     if chart:
         body.append(
-            f'<img src="{esc(chart)}" alt="Bar chart: share of learners right at their first '
-            'attempt, per question, hardest at the bottom">'
+            f'<img src="{esc(chart)}" alt="{esc(chart_alt(stats.answered()))}">'
         )
     body += _question_rows(stats)
     body += _flagged_rows(data.flagged)
