@@ -175,7 +175,8 @@ def builder_app(
     from course.screening import current_answers
     from course.ui.builder import RoutineBuilder, quiz_required
     from course.ui.display import Fallback, error_html, esc
-    from course.ui.gate import RECORD_ERRORS, starting_answers, store_answers, utc_now
+    from course.ui.gate import starting_answers, store_answers, utc_now
+    from course.ui.store import DB_ERRORS
 
     clock = now or utc_now
 
@@ -210,7 +211,7 @@ def builder_app(
                 self.screening.value = (
                     f"<p><strong>Your screening:</strong> {esc(a.reason)}{ask}</p>"
                 )
-            except RECORD_ERRORS as exc:
+            except DB_ERRORS as exc:
                 self.screening.value = error_html(f"Your progress record could not be read: {exc}")
             self.builder = RoutineBuilder(
                 self.quiz_required, opener=opener, initial=initial, on_profile=self.keep, **builder
@@ -227,7 +228,7 @@ def builder_app(
             except ValueError as exc:
                 self.screening.value = error_html(f"Your answers were not saved: {exc}")
                 return
-            except RECORD_ERRORS as exc:
+            except DB_ERRORS as exc:
                 self.screening.value = error_html(f"Your answers could not be saved: {exc}")
                 return
             self.screening.value = (

@@ -18,7 +18,6 @@ record.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -39,10 +38,10 @@ from course.screening import (
 )
 from course.ui.builder import stop_html
 from course.ui.display import LABEL, Fallback, error_html, esc, show, visible
+from course.ui.store import DB_ERRORS
 
 Plan = Callable[[Profile], Routine]
 Checklist = Callable[..., Any]
-RECORD_ERRORS = (OSError, ValueError, sqlite3.Error)
 
 
 def utc_now() -> datetime:
@@ -202,7 +201,7 @@ class PracticeGate(Fallback):
         try:
             with self._opener() as progress:
                 stored, clearance = progress.latest_screening(), progress.latest_clearance()
-        except RECORD_ERRORS as exc:
+        except DB_ERRORS as exc:
             self._refuse(
                 "error",
                 f"Your progress record could not be read ({exc}), so your screening cannot be "
@@ -308,7 +307,7 @@ class PracticeGate(Fallback):
         try:
             with self._opener() as progress:
                 store_answers(progress, profile, self._now().date())
-        except RECORD_ERRORS as exc:
+        except DB_ERRORS as exc:
             self.status.value = error_html(f"Your screening could not be saved: {exc}")
             return
         self._quiet = True
@@ -341,7 +340,7 @@ class PracticeGate(Fallback):
         try:
             with self._opener() as progress:
                 progress.record_clearance(day, policy().clearance_wording, list(a.held))
-        except RECORD_ERRORS as exc:
+        except DB_ERRORS as exc:
             self.clearance_note.value = error_html(f"Could not record it: {exc}")
             return
         self.evaluate()

@@ -7,7 +7,6 @@ next to the card. The calendar itself is made by :func:`course.card.practice_pla
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import time
 from pathlib import Path
@@ -18,7 +17,7 @@ import ipywidgets as w
 from course.card import DEFAULT_AT, DEFAULT_DAYS, DEFAULT_WEEKS, WEEKDAYS, practice_plan
 from course.files import PRIVATE, write_atomic
 from course.ui.display import LABEL, Fallback, esc, notice_html, show_error
-from course.ui.store import open_progress, slug
+from course.ui.store import DB_ERRORS, open_progress, slug
 
 DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
                                 "Saturday", "Sunday"), strict=True))
@@ -77,7 +76,7 @@ class PlanMaker(Fallback):
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"{slug(saved[-1].name)}-plan.ics"
             write_atomic(path, ics, mode=PRIVATE)  # like the card's plan: names the routine
-        except (OSError, ValueError, sqlite3.Error) as exc:
+        except DB_ERRORS as exc:
             show_error(self.result, f"The calendar file was not written: {exc}")
             return None
         self.path = path

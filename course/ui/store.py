@@ -38,7 +38,8 @@ from course.ui.display import error_html, notice_html
 if TYPE_CHECKING:
     from course.routine import Routine
 
-# What a broken progress record can raise: the file system, our own checks, SQLite itself.
+# "The record could not be used": what a broken progress record (or a file beside it) can
+# raise: the file system, our own checks, SQLite itself. The one tuple every widget catches.
 DB_ERRORS = (OSError, ValueError, sqlite3.Error)
 
 _lock = threading.Lock()
