@@ -44,6 +44,13 @@ Plan = Callable[[Profile], Routine]
 Checklist = Callable[..., Any]
 
 
+def _statement(wording: str) -> w.Checkbox:
+    """An unticked box the learner ticks to say ``wording`` (from the content, folded to
+    one line) is true for them."""
+    return w.Checkbox(False, description=" ".join(wording.split()), indent=False,
+                      layout=w.Layout(width="auto"), **LABEL)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -139,25 +146,13 @@ class PracticeGate(Fallback):
 
         self.status = w.HTML()
         self.status.add_class("lm-gate-status")
-        self.changed = w.Checkbox(
-            False,
-            description=" ".join(rules.changed_question.split()),
-            indent=False,
-            layout=w.Layout(width="auto"),
-            **LABEL,
-        )
+        self.changed = _statement(rules.changed_question)
         self.changed.add_class("lm-gate-changed")
         self.asking = w.VBox()
         self.asking.add_class("lm-gate-ask")
         self.refusal = w.HTML()
         self.refusal.add_class("lm-gate-refusal")
-        self.cleared_box = w.Checkbox(
-            False,
-            description=" ".join(rules.clearance_wording.split()),
-            indent=False,
-            layout=w.Layout(width="auto"),
-            **LABEL,
-        )
+        self.cleared_box = _statement(rules.clearance_wording)
         self.cleared_on = w.DatePicker(description="On (date)", **LABEL)
         self.record_button = w.Button(
             description="Record my clinician's OK",
