@@ -182,21 +182,21 @@ class PracticeTimer(Fallback):
             self.render()
 
     def next(self) -> None:
-        with self._lock:
-            if self.done or self.current is None:
-                return
-            self.tick()
-            if not self.done:
-                self._go(self.index + 1)
-            self.render()
+        self._move(1)
 
     def back(self) -> None:
         """Back to the start of the previous step (or of the first one)."""
+        self._move(-1)
+
+    def _move(self, offset: int) -> None:
+        """Count the time so far, then go ``offset`` steps on (never before the first; not
+        forward once counting the time has finished the routine)."""
         with self._lock:
             if self.done or self.current is None:
                 return
             self.tick()
-            self._go(max(self.index - 1, 0))
+            if offset < 0 or not self.done:
+                self._go(max(self.index + offset, 0))
             self.render()
 
     def stop(self) -> None:
