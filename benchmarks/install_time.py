@@ -20,7 +20,7 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.browser.servers import free_port, stop
+from tests.browser.servers import free_port, start, stop, wait_until
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "benchmarks" / "results" / "install.json"
@@ -38,19 +38,12 @@ def answered(port: int, token: str) -> bool:
 
 def until_lab_answers(cmd: list[str], cwd: Path, port: int, token: str, log: Path) -> float:
     """Run ``cmd`` (install, then JupyterLab on ``port``); seconds until JupyterLab answers."""
-    start = time.monotonic()
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, "BROWSER": "true"}, start_new_session=True)
+    began = time.monotonic()
+    proc = start(cmd, env={**os.environ, "BROWSER": "true"}, cwd=cwd, log=log)
     try:
-        while not answered(port, token):
-            if proc.poll() is not None:
-                raise RuntimeError(f"{cmd[0]} exited early:\n{log.read_text()[-2000:]}")
-            if time.monotonic() - start > 900:
-                tail = log.read_text()[-2000:]
-                raise RuntimeError(f"JupyterLab did not answer within 900 s:\n{tail}")
-            time.sleep(0.2)
-        return time.monotonic() - start
+        wait_until("JupyterLab to answer", lambda: answered(port, token), log=log,
+                   timeout=900, proc=proc, interval=0.2)
+        return time.monotonic() - began
     finally:
         stop(proc)
 

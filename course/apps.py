@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import html
 import ipaddress
 import os
 import secrets
@@ -27,6 +26,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from course.files import write_atomic
+from course.markup import esc
+from course.page import html_page
 
 REPO = Path(__file__).resolve().parent.parent
 APPS_DIR = REPO / "apps"
@@ -172,7 +175,8 @@ def builder_app(
     from course.screening import current_answers
     from course.ui.builder import RoutineBuilder, quiz_required
     from course.ui.display import Fallback, error_html, esc
-    from course.ui.gate import RECORD_ERRORS, starting_answers, store_answers, utc_now
+    from course.ui.gate import starting_answers, store_answers, utc_now
+    from course.ui.store import DB_ERRORS
 
     clock = now or utc_now
 
@@ -207,7 +211,7 @@ def builder_app(
                 self.screening.value = (
                     f"<p><strong>Your screening:</strong> {esc(a.reason)}{ask}</p>"
                 )
-            except RECORD_ERRORS as exc:
+            except DB_ERRORS as exc:
                 self.screening.value = error_html(f"Your progress record could not be read: {exc}")
             self.builder = RoutineBuilder(
                 self.quiz_required, opener=opener, initial=initial, on_profile=self.keep, **builder
@@ -224,7 +228,7 @@ def builder_app(
             except ValueError as exc:
                 self.screening.value = error_html(f"Your answers were not saved: {exc}")
                 return
-            except RECORD_ERRORS as exc:
+            except DB_ERRORS as exc:
                 self.screening.value = error_html(f"Your answers could not be saved: {exc}")
                 return
             self.screening.value = (
@@ -298,22 +302,8 @@ SITE_CSS = """
 main { max-width: 60em; margin: 0 auto; }
 """
 
-INDEX_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{title}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em;
-  line-height: 1.5; }}
-table {{ border-collapse: collapse; }}
-th, td {{ border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; }}
-.lm-disclaimer {{ border: 2px solid #D55E00; padding: 0.6em 1em; border-radius: 4px; }}
-</style>
-</head>
-<body>
-<main>
+# The body of the site's index; course.page.html_page gives it the course's page shell.
+INDEX_BODY = """<main>
 <h1>{title}</h1>
 <p class="lm-disclaimer" role="note"><strong>Disclaimer.</strong> {disclaimer}</p>
 {red_flags}
@@ -328,10 +318,7 @@ th, td {{ border: 1px solid #ccc; padding: 0.3em 0.6em; text-align: left; }}
 </table>
 <p>These pages are a read-only copy of the course. To use the interactive tools (the routine
 builder, the practice timer, the quizzes), open the notebooks in Jupyter.</p>
-</main>
-</body>
-</html>
-"""
+</main>"""
 
 SITE_TITLE = "Leg self-massage for relaxation"
 
@@ -355,10 +342,10 @@ def _nav(lessons: Sequence[Any], i: int) -> str:
     links = [f'<a href="{INDEX}">All lessons</a>']
     if i > 0:
         prev = lessons[i - 1]
-        links.append(f'<a href="{prev.id}.html" rel="prev">← {html.escape(prev.title)}</a>')
+        links.append(f'<a href="{prev.id}.html" rel="prev">← {esc(prev.title)}</a>')
     if i + 1 < len(lessons):
         nxt = lessons[i + 1]
-        links.append(f'<a href="{nxt.id}.html" rel="next">{html.escape(nxt.title)} →</a>')
+        links.append(f'<a href="{nxt.id}.html" rel="next">{esc(nxt.title)} →</a>')
     return f'<nav class="lm-site-nav" aria-label="Lessons">{" ".join(links)}</nav>'
 
 
@@ -398,7 +385,7 @@ def build_site(
         embed_images=True,
     )
     out.mkdir(parents=True, exist_ok=True)
-    disclaimer = html.escape(course.DISCLAIMER)
+    disclaimer = esc(course.DISCLAIMER)
     written: list[Path] = []
     unexecuted: list[str] = []
     for i, lesson in enumerate(lessons):
@@ -416,25 +403,20 @@ def build_site(
         }
         body, _ = exporter.from_notebook_node(page, resources=resources)
         target = out / f"{lesson.id}.html"
-        target.write_text(body, encoding="utf-8")
+        write_atomic(target, body.encode("utf-8"))
         written.append(target)
 
     rows = "\n".join(
-        f'<tr><td>{i}</td><td><a href="{lesson.id}.html">{html.escape(lesson.title)}</a></td>'
+        f'<tr><td>{i}</td><td><a href="{lesson.id}.html">{esc(lesson.title)}</a></td>'
         f"<td>{lesson.teaching_minutes}</td><td>{lesson.practice_minutes}</td>"
         f"<td>{lesson.quiz_minutes}</td><td>{lesson.minutes}</td></tr>"
         for i, lesson in enumerate(lessons)
     )
     index = out / INDEX
-    index.write_text(
-        INDEX_PAGE.format(
-            title=html.escape(SITE_TITLE),
-            disclaimer=disclaimer,
-            red_flags=red_flags().html,
-            rows=rows,
-        ),
-        encoding="utf-8",
+    body = INDEX_BODY.format(
+        title=esc(SITE_TITLE), disclaimer=disclaimer, red_flags=red_flags().html, rows=rows,
     )
+    write_atomic(index, html_page(SITE_TITLE, body).encode("utf-8"))
     if unexecuted:
         print(
             "Warning: stored without outputs (their tools will be missing from the site): "

@@ -16,13 +16,13 @@ from __future__ import annotations
 import hashlib
 import io
 import math
-import os
 import textwrap
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from course.files import PRIVATE, write_atomic
 from course.formats import clock
 from course.models import Urgency, content
 
@@ -89,7 +89,7 @@ def card_figure(routine: Routine, title: str = "My leg self-massage routine",
     if not routine.steps:
         raise ValueError("The routine has no steps: there is nothing to print.")
     width, height = PAPER[paper]
-    fig = plots._new_figure((width, height), 72, card_alt(routine, title))
+    fig = plots.new_figure((width, height), 72, card_alt(routine, title))
     margin = 0.45 / width, 0.45 / height
     y = 1 - margin[1]
 
@@ -239,17 +239,9 @@ def write_takeaways(routine: Routine, title: str, card_path: Path) -> list[Path]
     """Write the PDF cards (A4, Letter) and the practice plan next to the Markdown card."""
     paths = takeaway_paths(card_path)
     for paper, path in zip(PAPER, paths, strict=False):
-        _write_private(path, card_pdf(routine, title, paper))
-    _write_private(paths[-1], practice_plan(routine, title))
+        write_atomic(path, card_pdf(routine, title, paper), mode=PRIVATE)
+    write_atomic(paths[-1], practice_plan(routine, title), mode=PRIVATE)  # lists conditions
     return paths
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Create ``path`` readable by the learner alone (0600): the card lists health conditions."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.chmod(path, 0o600)  # an existing file keeps its old mode on open
 
 
 def saved_message(card_path: Path) -> str:

@@ -19,12 +19,13 @@ when pressed; what it displays statically never reads the database.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from course.formats import clock
+from course.markup import md as _md
+from course.markup import squash as _plain
 from course.models import Content, Contraindication, Effect, Source, Urgency, content
 
 # The one-line form of course.DISCLAIMER shown under every lesson title.
@@ -120,18 +121,6 @@ _STYLE = {
     "table": "border-collapse:collapse; margin:0.5em 0;",
     "cell": "border:1px solid; padding:0.25em 0.5em; text-align:left; vertical-align:top;",
 }
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|&!~])")
-
-
-def _plain(text: str) -> str:
-    """Collapse runs of whitespace (YAML folded text) to single spaces, keeping the ends."""
-    return re.sub(r"\s+", " ", text)
-
-
-def _md(text: str) -> str:
-    """Backslash-escape Markdown punctuation (``\\<`` also stops raw HTML) on one line."""
-    return _MD_SPECIAL.sub(r"\\\1", _plain(text))
 
 
 def _wrap(marker: str, text: str) -> str:

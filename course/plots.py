@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from course.figures.leg import workers as area_workers
 from course.figures.palette import OKABE_ITO
 from course.formats import clock
 from course.models import content
@@ -73,7 +74,7 @@ def alt_text(fig: Figure) -> str:
     return fig.get_label()
 
 
-def _new_figure(size: tuple[float, float], dpi: int, alt: str) -> Figure:
+def new_figure(size: tuple[float, float], dpi: int, alt: str) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
@@ -99,7 +100,7 @@ def figure_html(fig: Figure, alt: str | None = None, *, close: bool = True) -> s
     anyone have registered it with pyplot, closed there too. The builder keeps its timeline
     figure open (``close=False``) to redraw into it.
     """
-    from html import escape
+    from course.markup import esc
 
     text = alt_text(fig) if alt is None else alt
     data = base64.b64encode(png_bytes(fig)).decode("ascii")
@@ -107,7 +108,7 @@ def figure_html(fig: Figure, alt: str | None = None, *, close: bool = True) -> s
     if close:
         _close(fig)
     return (
-        f'<img class="lm-figure" alt="{escape(text, quote=True)}" width="{width}" '
+        f'<img class="lm-figure" alt="{esc(text)}" width="{width}" '
         f'style="max-width:100%;height:auto" src="data:image/png;base64,{data}">'
     )
 
@@ -124,23 +125,10 @@ def _close(fig: Figure) -> None:
 # --- leg map ------------------------------------------------------------------------------
 
 
-def _workers(technique: str | None) -> dict[str, list[str]]:
-    """Area id -> ids of the techniques that work it (only ``technique`` if one is given)."""
-    c = content()
-    if technique is not None and technique not in c.technique:
-        raise ValueError(f"Unknown technique '{technique}': choose one of {', '.join(c.technique)}")
-    out: dict[str, list[str]] = {}
-    for t in c.techniques:
-        if technique is None or t.id == technique:
-            for area in t.areas:
-                out.setdefault(area, []).append(t.id)
-    return out
-
-
 def leg_map_alt(technique: str | None = None, kept_out: Iterable[str] = ()) -> str:
     """What the leg map shows, in words: the text a screen reader reads instead."""
     c = content()
-    workers = _workers(technique)
+    workers = area_workers(technique)
     kept = sorted(set(kept_out))
     title = f"Leg map for the {c.technique[technique].name}" if technique else "Leg map"
     parts = []
@@ -169,9 +157,9 @@ def leg_map(
     unknown = sorted((kept | marked) - c.area.keys())
     if unknown:
         raise ValueError(f"Unknown area: {', '.join(unknown)}")
-    workers = _workers(technique)
+    workers = area_workers(technique)
     colours = technique_colours()
-    fig = _new_figure(LEG_MAP_SIZE, DPI, leg_map_alt(technique, kept))
+    fig = new_figure(LEG_MAP_SIZE, DPI, leg_map_alt(technique, kept))
     axes = fig.subplots(1, 2)
     fig.subplots_adjust(left=0.02, right=0.72, top=0.9, bottom=0.02, wspace=0.05)
     for ax, view in zip(axes, ("front", "back"), strict=True):
@@ -255,7 +243,7 @@ class TimelineFigure:
         from matplotlib.ticker import FuncFormatter, MaxNLocator
 
         self.key = key
-        self.fig = _new_figure(TIMELINE_SIZE, dpi, "")
+        self.fig = new_figure(TIMELINE_SIZE, dpi, "")
         self.ax = self.fig.add_axes((0.06, 0.24, 0.92, 0.62) if key else (0.04, 0.1, 0.94, 0.86))
         self.ax.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 1.5, 2, 3, 5, 6, 10]))
         self.ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: clock(v)))
@@ -333,7 +321,7 @@ def evidence_chart(highlight: str | None = None) -> Figure:
     c = content()
     if highlight is not None and highlight not in c.benefit:
         raise ValueError(f"Unknown benefit '{highlight}': choose one of {', '.join(c.benefit)}")
-    fig = _new_figure(EVIDENCE_SIZE, DPI, evidence_alt(highlight))
+    fig = new_figure(EVIDENCE_SIZE, DPI, evidence_alt(highlight))
     ax = fig.add_axes((0.28, 0.14, 0.70, 0.74))
     benefits = list(c.benefits)
     n = len(benefits)
@@ -395,7 +383,7 @@ def score_history(rows: Iterable[Row], pass_mark: float = 0.8) -> Figure:
     from matplotlib.dates import AutoDateLocator, DateFormatter
 
     data = sorted(rows, key=lambda r: (r[0], r[1]))
-    fig = _new_figure(HISTORY_SIZE, DPI, history_alt(data, pass_mark))
+    fig = new_figure(HISTORY_SIZE, DPI, history_alt(data, pass_mark))
     ax = fig.add_axes((0.1, 0.2, 0.68, 0.68))
     ax.axhline(pass_mark * 100, color="black", linestyle="--", linewidth=1)
     ax.text(1.01, pass_mark * 100, f"pass mark {pass_mark:.0%}", transform=ax.get_yaxis_transform(),

@@ -33,7 +33,6 @@ import os
 import re
 import sqlite3
 import stat
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -46,6 +45,7 @@ from typing import Annotated, Any, Literal
 import platformdirs
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
+from course.files import PRIVATE, write_atomic
 from course.quiz import any_passed as quiz_any_passed  # one rule for passing
 from course.quiz import next_review as leitner_next  # one schedule for all
 from course.quiz import sittings as quiz_sittings
@@ -61,7 +61,7 @@ SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 5000
 SQLITE_HEADER = b"SQLite format 3\x00"
 # The record lists health conditions (routine cards, screenings): the learner's eyes only.
-FILE_MODE = 0o600
+FILE_MODE = PRIVATE
 DIR_MODE = 0o700
 SIDECARS = ("-wal", "-shm", "-journal")
 LOCK_SUFFIX = ".lock"
@@ -1113,16 +1113,8 @@ class Progress:
             )
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        # Write beside the target, then rename: a crash never leaves half a results file.
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return target
+        # Never half a results file; private, as the results name the learner's answers.
+        return write_atomic(target, data, mode=FILE_MODE)
 
 
 def _clearance(row: Sequence[Any]) -> Clearance:

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from course.formats import clock
+from course.markup import cell
 from course.models import Content, Goal, Phase, Step, Technique, content
 from course.safety import LEG_NAMES, LEGS, LegPlan, Profile, Screening, clearance_wording, screen
 
@@ -150,7 +151,7 @@ class Routine:
                 s.instruction,
                 s.why,
             ]
-            lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+            lines.append("| " + " | ".join(cell(c) for c in cells) + " |")
         if self.kept_out_areas:
             names = content().area
             lines += ["", "**Kept out:** " + ", ".join(names[a].name for a in self.kept_out_areas)]

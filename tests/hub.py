@@ -11,10 +11,7 @@ the test turns that into a test failure, the benchmark into an error line.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import subprocess
 import sys
 import time
 import uuid
@@ -25,7 +22,7 @@ from typing import Any
 
 import requests
 
-from tests.browser.servers import free_port, terminate
+from tests.browser.servers import free_port, server_env, start, stop, wait_until
 
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "workshop" / "jupyterhub_config.py"
@@ -52,40 +49,6 @@ def proxy_command() -> str:
     raise ProxyMissing(
         "configurable-http-proxy is not installed: run `make test` (or `npm ci --prefix workshop`)"
     )
-
-
-def wait(what: str, check: Callable[[], Any], timeout: float, log: Path) -> Any:
-    """Poll ``check`` until it returns something truthy; :class:`HubError` with the log if not."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            result = check()
-        except requests.ConnectionError:
-            result = None
-        if result:
-            return result
-        time.sleep(0.3)
-    tail = log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
-    raise HubError(f"timed out after {timeout:.0f}s waiting for {what}; hub log tail:\n{tail}")
-
-
-def _ours(pid: int, marker: str) -> bool:
-    """True if ``pid`` is still alive and its command line contains ``marker``."""
-    try:
-        return marker in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
-    except OSError:
-        return False
-
-
-def stop_pid(pid: int, marker: str) -> None:
-    """Terminate one process of ours, then kill it if it has not gone within 5 s."""
-    for sig, grace in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 2.0)):
-        if not _ours(pid, marker):
-            return
-        os.kill(pid, sig)
-        deadline = time.monotonic() + grace
-        while time.monotonic() < deadline and _ours(pid, marker):
-            time.sleep(0.1)
 
 
 class Hub:
@@ -136,7 +99,8 @@ class Hub:
             server = self.user(name)["servers"].get("")
             return server if server and server["ready"] else None
 
-        server = wait(f"the server of {name}", ready, self.timeout, self.log)
+        server = wait_until(f"the server of {name}", ready, log=self.log, timeout=self.timeout,
+                            error=HubError, retry=(requests.ConnectionError,))
         self.server_pids[name] = int(server["state"]["pid"])
         return self.server_pids[name]
 
@@ -234,8 +198,7 @@ def running_hub(
     proxy = proxy_command()
     port, api_port, proxy_api_port = free_port(), free_port(), free_port()
     token = uuid.uuid4().hex
-    env = {
-        **os.environ,
+    env = server_env(tmp / "data", {  # each learner's COURSE_DATA_DIR is set by the config
         "COURSE_HUB_MODE": "demo",
         "COURSE_HUB_IP": "127.0.0.1",
         "COURSE_HUB_PORT": str(port),
@@ -248,29 +211,20 @@ def running_hub(
         "COURSE_HUB_ADMIN_TOKEN": token,
         "COURSE_HUB_PROXY": proxy,
         **(extra_env or {}),
-    }
+    })
     log = tmp / "hub.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)],
-            cwd=tmp, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+    proc = start([sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], env=env, cwd=tmp,
+                 log=log)
     hub = Hub(f"http://127.0.0.1:{port}", token, tmp / "homes", log, timeout)
     try:
 
         def up() -> bool:
-            if proc.poll() is not None:
-                tail = log.read_text(errors="replace")[-3000:]
-                raise HubError(f"JupyterHub exited with {proc.returncode}:\n{tail}")
             return hub.api.get(f"{hub.url}/hub/api/", timeout=5).status_code == 200
 
-        wait("JupyterHub to answer", up, timeout, log)
+        wait_until("JupyterHub to answer", up, log=log, timeout=timeout, proc=proc,
+                   error=HubError, retry=(requests.ConnectionError,))
         yield hub
     finally:
-        # The hub stops the learners' servers and the proxy itself (cleanup_servers/proxy).
-        terminate(proc, 20)
-        for pid in hub.server_pids.values():
-            stop_pid(pid, "jupyterhub.singleuser")
-        pid_file = tmp / "state" / "proxy.pid"
-        if pid_file.exists() and pid_file.read_text().strip().isdigit():
-            stop_pid(int(pid_file.read_text().strip()), "configurable-http-proxy")
+        # The hub stops the learners' servers and the proxy itself (cleanup_servers/proxy);
+        # stop() then ends any of them (its descendants) still alive.
+        stop(proc, grace=20)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import socket
 import struct
 import subprocess
@@ -27,7 +26,7 @@ import pytest
 import requests
 
 from course import apps
-from tests.browser.servers import terminate
+from tests.browser.servers import log_tail, server_env, start, stop, wait_until
 
 TIMEOUT = 60.0  # seconds for Voilà to answer (it runs the notebook before the first byte)
 TOKEN = "test-" + uuid.uuid4().hex
@@ -241,7 +240,7 @@ class Served:
     data_dir: Path
 
     def log_tail(self) -> str:
-        return self.log.read_text(errors="replace")[-3000:]
+        return log_tail(self.log)
 
 
 SERVING = re.compile(r"^Serving the \w+ app(?:\. Open: | at )(http://127\.0\.0\.1:(\d+)/)", re.M)
@@ -252,48 +251,29 @@ def _serve(app: str, tmp_path: Path, *extra: str) -> Iterator[Served]:
     that line must come only once the port is bound, so a connection made the moment it
     appears must succeed."""
     data_dir = tmp_path / "course-data"
-    env = {**os.environ, "COURSE_DATA_DIR": str(data_dir), "JUPYTER_TOKEN": TOKEN}
     log = tmp_path / "voila.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "course", "app", app, "--port", "0", *extra],
-            cwd=tmp_path,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = start([sys.executable, "-m", "course", "app", app, "--port", "0", *extra],
+                    env=server_env(data_dir, {"JUPYTER_TOKEN": TOKEN}), cwd=tmp_path, log=log)
     served = Served("", process, log, data_dir)
     try:
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"Voilà exited with {process.returncode}:\n{served.log_tail()}")
-            found = SERVING.search(log.read_text(errors="replace"))
-            if found:
-                served.url = found.group(1)
-                with socket.create_connection(("127.0.0.1", int(found.group(2))), timeout=5):
-                    pass  # bound before the address was printed
-                break
-            time.sleep(0.1)
-        else:
-            pytest.fail(f"no address printed within {TIMEOUT:.0f}s:\n{served.log_tail()}")
+        found = wait_until("the app to print its address",
+                           lambda: SERVING.search(log.read_text(errors="replace")),
+                           log=log, timeout=TIMEOUT, proc=process, interval=0.1,
+                           error=pytest.fail.Exception, retry=())
+        served.url = found.group(1)
+        with socket.create_connection(("127.0.0.1", int(found.group(2))), timeout=5):
+            pass  # bound before the address was printed: no retry here
         # Voilà runs the notebook before its first byte: wait until it answers.
-        while time.monotonic() < deadline:
-            try:
-                requests.get(served.url, timeout=2, allow_redirects=False)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.2)
+        def answers() -> int:  # any HTTP status will do (a login redirect, a 403)
+            return requests.get(served.url, timeout=2, allow_redirects=False).status_code
+
+        wait_until("the app to answer", answers, log=log, timeout=TIMEOUT, proc=process,
+                   interval=0.2, error=pytest.fail.Exception)
         yield served
     finally:
         # `course app` became the server (exec), so this pid is it; its kernels are its
-        # children and it shuts them down on SIGTERM. Kill only if it does not stop in time.
-        terminate(process, 15)
-        try:  # anything left in its session (a kernel Voilà did not reap) goes too
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        # children and it shuts them down on SIGTERM. Anything left in its session goes too.
+        stop(process)
 
 
 @pytest.fixture
@@ -435,7 +415,7 @@ def test_a_taken_port_is_refused_not_moved(tmp_path: Path) -> None:
     try:
         out, err = process.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        stop(process)
         out, err = process.communicate()
         pytest.fail(f"the app kept running on another port:\n{out}\n{err[-2000:]}")
     finally:

@@ -126,6 +126,18 @@ def test_report_page(small_class, tmp_path):
     assert '<img src="difficulty.png" alt="Bar chart: share of learners' in page
 
 
+
+def test_chart_bands_come_from_the_course_palette_and_are_named(small_class, tmp_path):
+    """The difficulty chart uses the kit's colour-blind-safe palette and says in words (alt
+    text, legend) which band each question is in: q_dvt_flight 1/3 right first, q_sleep 1/1."""
+    from course.figures.palette import OKABE_ITO
+    from course.instructor.report import BANDS
+
+    assert {colour for _, _, colour, _ in BANDS} <= set(OKABE_ITO)
+    build_report(C, small_class, tmp_path / "out", stderr=io.StringIO())
+    page = (tmp_path / "out/report.html").read_text()
+    assert "(2 questions: 1 under 50%, 0 50-79%, 1 80% or more)" in page
+
 def test_everyone_passed(tmp_path):
     folder = tmp_path / "class"
     answers = [

@@ -24,6 +24,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _exactly_one(model: BaseModel, fields: tuple[str, ...], where: str = "") -> None:
+    """Refuse ``model`` unless exactly one of ``fields`` is given: a shape is drawn one way."""
+    given = [k for k in fields if getattr(model, k) is not None]
+    if len(given) != 1:
+        raise ValueError(f"{where}give exactly one of {', '.join(fields)} "
+                         f"(got {given or 'none'})")
+
+
 class Part(_Strict):
     """One piece of an outline or a detail: a smooth ``curve``, an ``ellipse`` or a ``line``."""
 
@@ -33,9 +41,7 @@ class Part(_Strict):
 
     @model_validator(mode="after")
     def _one(self) -> Part:
-        given = [k for k in ("curve", "ellipse", "line") if getattr(self, k) is not None]
-        if len(given) != 1:
-            raise ValueError(f"give exactly one of curve, ellipse, line (got {given or 'none'})")
+        _exactly_one(self, ("curve", "ellipse", "line"))
         return self
 
 
@@ -49,9 +55,7 @@ class AreaShape(_Strict):
 
     @model_validator(mode="after")
     def _one(self) -> AreaShape:
-        given = [k for k in ("rect", "ellipse", "poly") if getattr(self, k) is not None]
-        if len(given) != 1:
-            raise ValueError(f"area '{self.area}': give exactly one of rect, ellipse, poly")
+        _exactly_one(self, ("rect", "ellipse", "poly"), f"area '{self.area}': ")
         return self
 
     def centre(self) -> Point:

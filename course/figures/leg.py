@@ -405,7 +405,7 @@ def leg_figure(
     for _side, v in panels:
         xs = [p[0] for part in d.views[v].parts for p in (part.curve or [])]
         widths.append(max(xs) - min(xs) + 6)
-    fig = plots._new_figure(LEG_SIZE, DPI, leg_alt(technique, kept_out, sides))
+    fig = plots.new_figure(LEG_SIZE, DPI, leg_alt(technique, kept_out, sides))
     grid = fig.add_gridspec(1, len(panels), width_ratios=widths, left=0.01, right=0.99,
                             top=0.9, bottom=0.13, wspace=0.08)
     for i, (side, view_id) in enumerate(panels):

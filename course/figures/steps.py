@@ -288,7 +288,7 @@ def step_figure(technique: str, step: str, *, pressure: int | None = None,
     if not 0 <= p <= 10:
         raise ValueError(f"Pressure must be from 0 to 10, not {p}")
     alt = step_alt(technique, step, pressure=p, side=side, number=number)
-    fig = plots._new_figure(STEP_SIZE, dpi, alt)
+    fig = plots.new_figure(STEP_SIZE, dpi, alt)
     leg_ax = fig.add_axes((0.0, 0.0, 0.6, 0.88))
     sd = draw_step_leg(leg_ax, technique, step, side=side, kept_out=kept_out)
     pos_ax = fig.add_axes((0.63, 0.42, 0.34, 0.40))
@@ -333,19 +333,18 @@ def motion_html(technique: str, step: str, *, side: str = "right") -> str:
     """A short looping animation of the step (strokes along their path, the ball from hold
     to hold) as self-contained HTML and JavaScript (no ffmpeg, works offline), preceded by
     the still picture for viewers that run no JavaScript; the player hides the still."""
-    from html import escape
-
     from matplotlib.animation import FuncAnimation
     from matplotlib.patches import Circle
 
     from course import plots
+    from course.markup import esc
 
     sd = step_drawing(technique, step)
     if not sd.moves:
         raise ValueError(f"The step '{technique}.{step}' has no stroke or hold to animate")
     alt = step_alt(technique, step, side=side)
     still = plots.figure_html(step_figure(technique, step, side=side), alt)
-    fig = plots._new_figure(MOTION_SIZE, MOTION_DPI, alt)
+    fig = plots.new_figure(MOTION_SIZE, MOTION_DPI, alt)
     ax = fig.add_axes((0, 0, 1, 1))
     draw_step_leg(ax, technique, step, side=side, moving=False)
     mirror = mirrored(side)
@@ -367,7 +366,7 @@ def motion_html(technique: str, step: str, *, side: str = "right") -> str:
     plots._close(fig)
     key = "lm-still-" + hashlib.sha1(alt.encode()).hexdigest()[:12]
     name = f"{content().technique[technique].name}: {_step_name(step)}"
-    return (f'<div class="lm-motion" role="group" aria-label="Animation, {escape(name)}">'
+    return (f'<div class="lm-motion" role="group" aria-label="Animation, {esc(name)}">'
             f'<div id="{key}">{still}</div>{player}'
             f"<script>(function(){{var s=document.getElementById('{key}');"
             "if(s){s.style.display='none';}})();</script></div>")
@@ -385,7 +384,8 @@ def offline_player(html: str, alt: str) -> str:
     """The jshtml player without network needs: no CDN stylesheet, text icons, and its image
     element carrying the first frame and the alt text (so it is never an empty image)."""
     import re
-    from html import escape
+
+    from course.markup import esc
 
     # one unbroken base64 token per frame (matplotlib breaks them with backslash-newlines):
     # the notebooks' nbval sanitiser then replaces each whole frame, so strict checks compare
@@ -401,7 +401,7 @@ def offline_player(html: str, alt: str) -> str:
     if first:
         src = re.sub(r"[\s\\]", "", first[1])
         html = re.sub(r'<img id="(_anim_img\w+)">',
-                      lambda m: f'<img id="{m[1]}" alt="{escape(alt, quote=True)}" src="{src}">',
+                      lambda m: f'<img id="{m[1]}" alt="{esc(alt)}" src="{src}">',
                       html, count=1)
     return f'<div class="lm-motion-player">{html}</div>'
 

@@ -19,7 +19,7 @@ def _write_or_print(text: str, out: str | None) -> None:
     if out is None:
         sys.stdout.write(text)
         return
-    from course.instructor.report import write_atomic
+    from course.files import write_atomic
 
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)

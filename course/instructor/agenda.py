@@ -20,11 +20,12 @@ cannot fit, :class:`AgendaError` names the minimum.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from course.markup import esc
 from course.models import Lesson
+from course.page import html_page
 
 REQUIRED = ("00_welcome", "05_when_not_to_massage", "09_build_your_routine")
 # Practice that never becomes homework: the safety quiz is discussed in the room, and the
@@ -340,9 +341,8 @@ def render_markdown(agenda: Agenda) -> str:
 
 def render_html(agenda: Agenda) -> str:
     """The agenda as a standalone HTML page; every text is escaped."""
-    e = html.escape
     title = f"Workshop agenda: {agenda.budget} minutes from {agenda.start}"
-    body = [f"<h1>{e(title)}</h1>"] + [f"<p>{e(line)}</p>" for line in _summary(agenda)]
+    body = [f"<h1>{esc(title)}</h1>"] + [f"<p>{esc(line)}</p>" for line in _summary(agenda)]
     body.append("<table>")
     body.append(
         '<thead><tr><th scope="col">Time</th><th scope="col">Minutes</th>'
@@ -353,24 +353,14 @@ def render_html(agenda: Agenda) -> str:
         name = "Break" if item.is_break else f"{item.title} ({item.lesson_id})"
         cls = ' class="break"' if item.is_break else ""
         body.append(
-            f"<tr{cls}><td>{e(when)}</td><td>{item.minutes}</td><td>{e(name)}</td>"
-            f"<td>{e(_what(item))}</td></tr>"
+            f"<tr{cls}><td>{esc(when)}</td><td>{item.minutes}</td><td>{esc(name)}</td>"
+            f"<td>{esc(_what(item))}</td></tr>"
         )
     body.append("</tbody></table>")
     groups = _homework_groups(agenda)
     if groups:
         body.append("<h2>Homework</h2>")
         for heading, lines in groups:
-            body.append(f"<p>{e(heading)}</p>")
-            body.append("<ul>" + "".join(f"<li>{e(line)}</li>" for line in lines) + "</ul>")
-    style = (
-        "body{font-family:sans-serif;max-width:50em;margin:2em auto}"
-        "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .6em}"
-        "tr.break{background:#eee}"
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{e(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
-    )
+            body.append(f"<p>{esc(heading)}</p>")
+            body.append("<ul>" + "".join(f"<li>{esc(line)}</li>" for line in lines) + "</ul>")
+    return html_page(title, "\n".join(body), css="tr.break{background:#eee}")

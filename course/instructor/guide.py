@@ -10,20 +10,19 @@ only changes when the content does.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from course import markup
 from course.instructor.classdata import ClassStats, QuestionStats
 from course.models import Content, Lesson, Question, QuizBank
 from course.quiz import lesson_questions
 
 TOP_MISCONCEPTIONS = 5
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
 def md(text: str) -> str:
     """Escape Markdown and HTML specials and fold line breaks, so any text stays one item."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return markup.md(text.strip())
 
 
 def assign_questions(content: Content) -> dict[str, list[tuple[QuizBank, Question]]]:

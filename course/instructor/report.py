@@ -9,16 +9,14 @@ replaced, not followed. Every text that reaches the page is HTML-escaped.
 
 from __future__ import annotations
 
-import html
-import io
-import os
-import secrets
 import sys
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from course.cli import OutputError, check_output
+from course.figures import palette
+from course.files import write_atomic
 from course.instructor.classdata import (
     ClassResults,
     ClassStats,
@@ -32,7 +30,9 @@ from course.instructor.classdata import (
     progress_bar,
     question_stats,
 )
+from course.markup import esc
 from course.models import Content
+from course.page import html_page
 
 REPORT_NAME = "report.html"
 CHART_NAME = "difficulty.png"
@@ -50,52 +50,61 @@ class Report:
     flagged: list[Learner] = field(default_factory=list)
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write beside the target, then rename over it: never half a file, and a symlink that
-    sits at the target's name is replaced, not followed. The file gets the usual
-    permissions (0666 less the umask), unlike a ``mkstemp`` file."""
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    fd = os.open(tmp, flags, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+# Difficulty bands of the chart: (below this % right at the first attempt, label, colour,
+# hatch). Colours from the course palette (colour-blind safe); the hardest band is also
+# hatched and every band is named in the legend, so nothing rests on colour alone.
+BANDS = (
+    (50, "under 50%", palette.VERMILLION, "////"),
+    (80, "50-79%", palette.ORANGE, ""),
+    (101, "80% or more", palette.BLUE, ""),
+)
+
+
+def chart_alt(stats: list[QuestionStats]) -> str:
+    """The chart's alt text, shown with it on the page: what it plots and the band counts."""
+    shares = [100 * (s.share_right_first or 0) for s in stats]
+    counts = []
+    low = 0
+    for top, label, _, _ in BANDS:
+        counts.append(f"{sum(low <= v < top for v in shares)} {label}")
+        low = top
+    return ("Bar chart: share of learners right at their first attempt, per question, "
+            f"hardest at the bottom ({len(stats)} questions: {', '.join(counts)})")
 
 
 def chart_png(stats: list[QuestionStats]) -> bytes:
     """A horizontal bar per answered question: share right at the first attempt.
 
-    matplotlib is imported here and drawn through the Agg canvas directly (no pyplot), so
-    the report neither pays for it when there is nothing to draw nor touches any global
-    backend a notebook may have chosen.
+    Made like every figure of the kit (:func:`course.plots.new_figure`: the Agg canvas, no
+    pyplot, so no global backend a notebook may have chosen is touched; matplotlib is only
+    imported when there is something to draw).
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    from course.plots import new_figure, png_bytes
 
     rows = sorted(stats, key=lambda s: (s.share_right_first or 0, s.bank.id, s.question.id))
     height = 1.2 + 0.28 * len(rows)
-    fig = Figure(figsize=(9, height))
-    FigureCanvasAgg(fig)
+    fig = new_figure((9, height), 100, chart_alt(rows))
     # Fixed margins, not a constrained layout: that would draw the figure twice, and the
     # drawing is most of the report's time for a large class.
-    fig.subplots_adjust(left=0.3, right=0.97, top=1 - 0.45 / height, bottom=0.65 / height)
+    fig.subplots_adjust(left=0.3, right=0.8, top=1 - 0.45 / height, bottom=0.65 / height)
     ax = fig.add_subplot()
     shares = [100 * (s.share_right_first or 0) for s in rows]
-    colours = ["#c0392b" if v < 50 else "#e67e22" if v < 80 else "#27ae60" for v in shares]
-    ax.barh(range(len(rows)), shares, color=colours)
+    low = 0
+    for top, label, colour, hatch in BANDS:
+        band = [(i, v) for i, v in enumerate(shares) if low <= v < top]
+        low = top
+        if band:
+            ax.barh([i for i, _ in band], [v for _, v in band], color=colour, hatch=hatch,
+                    edgecolor=palette.OUTLINE if hatch else colour, linewidth=0.5, label=label)
     ax.set_yticks(range(len(rows)), [f"{s.bank.id}: {s.question.id}" for s in rows], fontsize=8)
     ax.set_xlim(0, 100)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_xlabel("% of learners right at their first attempt")
     ax.set_title("Question difficulty (hardest at the bottom)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False,
+              title="Right first time", title_fontsize=8)  # beside the bars, never on them
     # barh draws row 0 at the bottom, so the hardest question ends up there.
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-    return buf.getvalue()
+    return png_bytes(fig)
 
 
 def _pct(value: float | None) -> str:
@@ -112,7 +121,6 @@ def _best(s: SafetyStatus) -> str:
 
 
 def _safety_rows(missing: list[SafetyStatus], pass_mark: float) -> list[str]:
-    e = html.escape
     if not missing:
         return ["<p>Every learner has passed the safety quiz.</p>"]
     out = [
@@ -125,8 +133,8 @@ def _safety_rows(missing: list[SafetyStatus], pass_mark: float) -> list[str]:
     ]
     for s in sorted(missing, key=lambda s: (s.learner.name.lower(), s.learner.file)):
         out.append(
-            f"<tr><td>{e(s.learner.shown_name)}</td><td>{e(s.learner.file)}</td>"
-            f"<td>{e(_best(s))}</td></tr>"
+            f"<tr><td>{esc(s.learner.shown_name)}</td><td>{esc(s.learner.file)}</td>"
+            f"<td>{esc(_best(s))}</td></tr>"
         )
     out.append("</tbody></table>")
     return out
@@ -134,7 +142,6 @@ def _safety_rows(missing: list[SafetyStatus], pass_mark: float) -> list[str]:
 
 def _flagged_rows(flagged: list[Learner]) -> list[str]:
     """Files whose own ``correct``/``score`` claims disagree with the re-grading."""
-    e = html.escape
     if not flagged:
         return []
     out = [
@@ -148,7 +155,7 @@ def _flagged_rows(flagged: list[Learner]) -> list[str]:
     ]
     for x in sorted(flagged, key=lambda x: (x.name.lower(), x.file)):
         out.append(
-            f"<tr><td>{e(x.shown_name)}</td><td>{e(x.file)}</td><td>{x.disagree}</td>"
+            f"<tr><td>{esc(x.shown_name)}</td><td>{esc(x.file)}</td><td>{x.disagree}</td>"
             f"<td>{x.invalid}</td></tr>"
         )
     out.append("</tbody></table>")
@@ -156,7 +163,6 @@ def _flagged_rows(flagged: list[Learner]) -> list[str]:
 
 
 def _question_rows(stats: ClassStats) -> list[str]:
-    e = html.escape
     answered = stats.answered()
     if not answered:
         return ["<p>No quiz answers in these files yet.</p>"]
@@ -169,12 +175,12 @@ def _question_rows(stats: ClassStats) -> list[str]:
     for s in sorted(answered, key=lambda s: (s.share_right_first or 0, s.bank.id, s.question.id)):
         wrong = sorted(s.wrong.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_WRONG]
         picks = "".join(
-            f"<li>{e(s.option_text(o))} — {n} learner(s), {s.wrong_times[o]} time(s)</li>"
+            f"<li>{esc(s.option_text(o))} — {n} learner(s), {s.wrong_times[o]} time(s)</li>"
             for o, n in wrong
         )
         out.append(
-            f"<tr><td>{e(s.bank.id)}</td>"
-            f"<td><code>{e(s.question.id)}</code><br>{e(s.question.prompt)}</td>"
+            f"<tr><td>{esc(s.bank.id)}</td>"
+            f"<td><code>{esc(s.question.id)}</code><br>{esc(s.question.prompt)}</td>"
             f"<td>{s.learners}</td>"
             f"<td>{s.right_first}/{s.learners} ({_pct(s.share_right_first)})</td>"
             f"<td>{s.attempts} ({s.mean_attempts:.1f} per learner)</td>"
@@ -197,7 +203,6 @@ def render_report(
     chart: str | None,
 ) -> str:
     """The report page. ``chart`` is the chart's file name next to the page, if drawn."""
-    e = html.escape
     body = [
         "<h1>Class report</h1>",
         f"<p>{len(data.learners)} learner file(s) read, {len(data.skipped)} skipped.</p>",
@@ -207,26 +212,15 @@ def render_report(
     ]
     if chart:
         body.append(
-            f'<img src="{e(chart)}" alt="Bar chart: share of learners right at their first '
-            'attempt, per question, hardest at the bottom">'
+            f'<img src="{esc(chart)}" alt="{esc(chart_alt(stats.answered()))}">'
         )
     body += _question_rows(stats)
     body += _flagged_rows(data.flagged)
     if data.skipped:
         body.append("<h2>Files skipped</h2><ul>")
-        body += [f"<li><code>{e(s.name)}</code>: {e(s.reason)}</li>" for s in data.skipped]
+        body += [f"<li><code>{esc(s.name)}</code>: {esc(s.reason)}</li>" for s in data.skipped]
         body.append("</ul>")
-    style = (
-        "body{font-family:sans-serif;max-width:70em;margin:2em auto}"
-        "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .6em;"
-        "vertical-align:top}img{max-width:100%}"
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>Class report</title>\n<style>{style}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
-    )
+    return html_page("Class report", "\n".join(body), css="body{max-width:70em}")
 
 
 def gate_of(content: Content, bank: str | None = None) -> tuple[str, list[str] | None]:

@@ -9,7 +9,6 @@ itself, so the property tests of the core hold for what the learner sees here.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,7 +44,7 @@ from course.ui.display import (
 )
 from course.ui.pictures import kept_leg_html
 from course.ui.pressure import band
-from course.ui.store import open_progress, save_routine, take_notice
+from course.ui.store import DB_ERRORS, open_progress, save_routine, take_notice
 from course.ui.store import problem as problem_text
 
 GATE_ENV = "COURSE_REQUIRE_SAFETY_QUIZ"
@@ -503,7 +502,7 @@ class RoutineBuilder(Fallback):
         if self.gated:
             try:
                 self.gated = not safety_passed(self._opener)
-            except (OSError, ValueError, sqlite3.Error) as exc:
+            except DB_ERRORS as exc:
                 problem = " " + problem_text(exc, "read your progress")
         if self.gated:
             self.gate.value = (
@@ -594,7 +593,7 @@ class RoutineBuilder(Fallback):
             return
         try:
             path, rid = save_routine(self.routine, self.name.value, self._opener)
-        except (OSError, ValueError, sqlite3.Error) as exc:
+        except DB_ERRORS as exc:
             show_error(self.saved, problem_text(exc, "save the routine"))
             return
         self.saved_path, self.routine_id, self._saved_routine = path, rid, self.routine

@@ -13,9 +13,10 @@ from text boxes, and neither may inject markup.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable
 from typing import Any
+
+from course.markup import esc
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -23,11 +24,6 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # Keyword arguments every labelled widget gets: plain-text labels (never HTML from content)
 # shown in full rather than cut to ipywidgets' default width.
 LABEL = {"description_allow_html": False, "style": {"description_width": "initial"}}
-
-
-def esc(text: object) -> str:
-    """Escape text for HTML (quotes too, so it is safe inside attributes)."""
-    return html.escape(str(text), quote=True)
 
 
 def html_list(items: Iterable[str], css: str = "") -> str:

@@ -18,7 +18,6 @@ record.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -39,10 +38,17 @@ from course.screening import (
 )
 from course.ui.builder import stop_html
 from course.ui.display import LABEL, Fallback, error_html, esc, show, visible
+from course.ui.store import DB_ERRORS
 
 Plan = Callable[[Profile], Routine]
 Checklist = Callable[..., Any]
-RECORD_ERRORS = (OSError, ValueError, sqlite3.Error)
+
+
+def _statement(wording: str) -> w.Checkbox:
+    """An unticked box the learner ticks to say ``wording`` (from the content, folded to
+    one line) is true for them."""
+    return w.Checkbox(False, description=" ".join(wording.split()), indent=False,
+                      layout=w.Layout(width="auto"), **LABEL)
 
 
 def utc_now() -> datetime:
@@ -140,25 +146,13 @@ class PracticeGate(Fallback):
 
         self.status = w.HTML()
         self.status.add_class("lm-gate-status")
-        self.changed = w.Checkbox(
-            False,
-            description=" ".join(rules.changed_question.split()),
-            indent=False,
-            layout=w.Layout(width="auto"),
-            **LABEL,
-        )
+        self.changed = _statement(rules.changed_question)
         self.changed.add_class("lm-gate-changed")
         self.asking = w.VBox()
         self.asking.add_class("lm-gate-ask")
         self.refusal = w.HTML()
         self.refusal.add_class("lm-gate-refusal")
-        self.cleared_box = w.Checkbox(
-            False,
-            description=" ".join(rules.clearance_wording.split()),
-            indent=False,
-            layout=w.Layout(width="auto"),
-            **LABEL,
-        )
+        self.cleared_box = _statement(rules.clearance_wording)
         self.cleared_on = w.DatePicker(description="On (date)", **LABEL)
         self.record_button = w.Button(
             description="Record my clinician's OK",
@@ -202,7 +196,7 @@ class PracticeGate(Fallback):
         try:
             with self._opener() as progress:
                 stored, clearance = progress.latest_screening(), progress.latest_clearance()
-        except RECORD_ERRORS as exc:
+        except DB_ERRORS as exc:
             self._refuse(
                 "error",
                 f"Your progress record could not be read ({exc}), so your screening cannot be "
@@ -308,7 +302,7 @@ class PracticeGate(Fallback):
         try:
             with self._opener() as progress:
                 store_answers(progress, profile, self._now().date())
-        except RECORD_ERRORS as exc:
+        except DB_ERRORS as exc:
             self.status.value = error_html(f"Your screening could not be saved: {exc}")
             return
         self._quiet = True
@@ -341,7 +335,7 @@ class PracticeGate(Fallback):
         try:
             with self._opener() as progress:
                 progress.record_clearance(day, policy().clearance_wording, list(a.held))
-        except RECORD_ERRORS as exc:
+        except DB_ERRORS as exc:
             self.clearance_note.value = error_html(f"Could not record it: {exc}")
             return
         self.evaluate()

@@ -7,7 +7,6 @@ next to the card. The calendar itself is made by :func:`course.card.practice_pla
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import time
 from pathlib import Path
@@ -16,8 +15,9 @@ from typing import Any
 import ipywidgets as w
 
 from course.card import DEFAULT_AT, DEFAULT_DAYS, DEFAULT_WEEKS, WEEKDAYS, practice_plan
+from course.files import PRIVATE, write_atomic
 from course.ui.display import LABEL, Fallback, esc, notice_html, show_error
-from course.ui.store import open_progress, slug
+from course.ui.store import DB_ERRORS, open_progress, slug
 
 DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
                                 "Saturday", "Sunday"), strict=True))
@@ -75,8 +75,8 @@ class PlanMaker(Fallback):
             folder = self._folder if self._folder is not None else data_dir() / "routines"
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"{slug(saved[-1].name)}-plan.ics"
-            path.write_bytes(ics)
-        except (OSError, ValueError, sqlite3.Error) as exc:
+            write_atomic(path, ics, mode=PRIVATE)  # like the card's plan: names the routine
+        except DB_ERRORS as exc:
             show_error(self.result, f"The calendar file was not written: {exc}")
             return None
         self.path = path

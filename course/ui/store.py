@@ -25,20 +25,21 @@ import errno
 import os
 import re
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from course.card import write_takeaways
+from course.files import write_temp
 from course.progress import DIR_MODE, ENV_DATA_DIR, FILE_MODE, Progress, data_dir
 from course.ui.display import error_html, notice_html
 
 if TYPE_CHECKING:
     from course.routine import Routine
 
-# What a broken progress record can raise: the file system, our own checks, SQLite itself.
+# "The record could not be used": what a broken progress record (or a file beside it) can
+# raise: the file system, our own checks, SQLite itself. The one tuple every widget catches.
 DB_ERRORS = (OSError, ValueError, sqlite3.Error)
 
 _lock = threading.Lock()
@@ -179,17 +180,13 @@ def save_routine(
             latest = getattr(progress, "latest_clearance", lambda: None)()
         cleared_on = latest.confirmed_on if latest is not None else None
     card = routine.to_markdown(title=name, cleared_on=cleared_on)
-    fd, tmp = tempfile.mkstemp(prefix=".card-", suffix=".md", dir=target)  # 0600
+    tmp = write_temp(target, card.encode("utf-8"), mode=FILE_MODE, prefix=".card-", suffix=".md")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(card)
         with opener() as progress:
             routine_id = int(progress.save_routine(name, routine.to_json(), card))
-        path = _link_new(Path(tmp), target, slug(name))
+        path = _link_new(tmp, target, slug(name))
     finally:
-        Path(tmp).unlink(missing_ok=True)
-    with contextlib.suppress(OSError):
-        path.chmod(FILE_MODE)
+        tmp.unlink(missing_ok=True)
     write_takeaways(routine, name, path)  # PDF cards (A4, Letter) and the .ics practice plan
     return path, routine_id
 

@@ -9,7 +9,6 @@ paused or done; outside a kernel nothing runs in the background.
 from __future__ import annotations
 
 import math
-import sqlite3
 import sys
 import threading
 import time
@@ -24,7 +23,7 @@ from course.routine import MAX_MINUTES, Routine, RoutineStep, build, check, cloc
 from course.safety import LEGS, Profile
 from course.ui.display import LABEL, Fallback, esc, html_list, notice_html, show_error
 from course.ui.eyes_off import EyesOff
-from course.ui.store import open_progress, problem, take_notice
+from course.ui.store import DB_ERRORS, open_progress, problem, take_notice
 
 DEFAULT_PRESSURE = 5
 MAX_RECORDED_SECONDS = 24 * 3600
@@ -183,21 +182,21 @@ class PracticeTimer(Fallback):
             self.render()
 
     def next(self) -> None:
-        with self._lock:
-            if self.done or self.current is None:
-                return
-            self.tick()
-            if not self.done:
-                self._go(self.index + 1)
-            self.render()
+        self._move(1)
 
     def back(self) -> None:
         """Back to the start of the previous step (or of the first one)."""
+        self._move(-1)
+
+    def _move(self, offset: int) -> None:
+        """Count the time so far, then go ``offset`` steps on (never before the first; not
+        forward once counting the time has finished the routine)."""
         with self._lock:
             if self.done or self.current is None:
                 return
             self.tick()
-            self._go(max(self.index - 1, 0))
+            if offset < 0 or not self.done:
+                self._go(max(self.index + offset, 0))
             self.render()
 
     def stop(self) -> None:
@@ -225,7 +224,7 @@ class PracticeTimer(Fallback):
             with self._opener() as progress:
                 self.recorded = progress.record_practice(
                     self.routine_id, seconds, len(self.routine.steps))
-        except (OSError, ValueError, sqlite3.Error) as exc:
+        except DB_ERRORS as exc:
             show_error(self.status, "Done. " + problem(exc, "record this practice session"))
             return
         self.status.value = take_notice() + notice_html(
@@ -332,7 +331,7 @@ def practice_timer(
             return PracticeTimer(None, message="No saved routine yet: build and save one in "
                                  "lesson 09, or pick a technique.")
         last = routine_from_json(saved[-1].routine_json)
-    except (OSError, ValueError, sqlite3.Error) as exc:
+    except DB_ERRORS as exc:
         return PracticeTimer(None, message=f"Your saved routine could not be opened: {exc}")
     return PracticeGate(
         saved_plan(last), title=f"Guided practice: {saved[-1].name}", routine_id=saved[-1].id,

@@ -1,9 +1,12 @@
-"""Start and stop the servers the browser tests drive (JupyterLab, Voilà).
+"""Start and stop the servers the tests drive (JupyterLab, Voilà, JupyterHub).
 
-The rules are the same for every server here, and live in one place so the tests and the
-browser benchmark share them: bind 127.0.0.1 only, a free port, a fresh token, a private
-data folder and working copy, bounded waits, and a stop that ends every process the server
-started. Kernels run in sessions of their own (jupyter_client starts them with
+The one test-server harness: the browser tests, tests/test_apps.py (the Voilà apps),
+tests/hub.py (the workshop JupyterHub) and the benchmarks start a server with :func:`start`
+(or :func:`running`), wait for it with :func:`wait_until` / :func:`wait_ready` and end it
+with :func:`stop`. The rules are the same for every server, and live here once: bind
+127.0.0.1 only, a free port, a fresh token, a private data folder and working copy
+(:func:`server_env`), bounded waits, and a stop that ends every process the server started.
+Kernels run in sessions of their own (jupyter_client starts them with
 ``start_new_session``), so stopping the server's process group alone would leave them
 running: :func:`stop` also ends, by process id, every descendant it found.
 """
@@ -22,7 +25,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,10 +83,7 @@ class Server:
                 pass
 
     def log_tail(self, chars: int = 3000) -> str:
-        try:
-            return self.log.read_text(encoding="utf-8", errors="replace")[-chars:]
-        except OSError:
-            return ""
+        return log_tail(self.log, chars)
 
 
 def free_port() -> int:
@@ -126,39 +126,76 @@ def _kill(pid: int, sig: int) -> None:
         pass
 
 
-def terminate(proc: subprocess.Popen, grace: float) -> None:
-    """SIGTERM, then SIGKILL if the process has not stopped within ``grace`` seconds."""
-    proc.terminate()
+def _killpg(pid: int, sig: int) -> None:
+    try:
+        os.killpg(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def start(cmd: Sequence[str], *, env: dict[str, str], cwd: Path, log: Path,
+          ) -> subprocess.Popen[bytes]:
+    """Start ``cmd`` in a session (and process group) of its own, its output into ``log``,
+    so :func:`stop` can end it and all it started. End it with :func:`stop`, pass or fail."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            list(cmd), cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+
+
+def stop(proc: subprocess.Popen[bytes], grace: float = STOP_TIMEOUT) -> None:
+    """Stop a server started by :func:`start`, and everything it started.
+
+    SIGTERM to the server first (Jupyter then shuts its kernels down cleanly, JupyterHub its
+    learners' servers and then its proxy, in that order), SIGKILL to its process group after
+    ``grace`` seconds, then to any descendant still alive (kernels and spawned servers in
+    sessions of their own) by its id.
+    """
+    kids = descendants(proc.pid) if proc.poll() is None else []
+    if proc.poll() is None:
+        proc.terminate()
     try:
         proc.wait(timeout=grace)
     except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    """Stop a server started by :func:`running`, and everything it started.
-
-    SIGTERM first (Jupyter then shuts its kernels down cleanly), SIGKILL after a bounded wait,
-    then any descendant still alive (kernels in their own sessions) by its id.
-    """
-    if proc.poll() is not None:
-        return
-    kids = descendants(proc.pid)
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    try:
+        _killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=STOP_TIMEOUT)
+    _killpg(proc.pid, signal.SIGKILL)  # anything left in its session (a kernel not reaped)
     for pid in kids:
         _kill(pid, signal.SIGKILL)
+
+
+def log_tail(log: Path, chars: int = 3000) -> str:
+    """The end of a server's log, for an error message ("(no log)" if there is none)."""
+    try:
+        return log.read_text(encoding="utf-8", errors="replace")[-chars:]
+    except OSError:
+        return "(no log)"
+
+
+def wait_until(what: str, check: Callable[[], Any], *, log: Path, timeout: float = START_TIMEOUT,
+               proc: subprocess.Popen[bytes] | None = None,
+               error: type[Exception] = RuntimeError, interval: float = 0.3,
+               retry: tuple[type[BaseException], ...] = (OSError,)) -> Any:
+    """Poll ``check`` until it returns something truthy, and return that. An exception in
+    ``retry`` (by default any ``OSError``: a refused connection, urllib's ``URLError``,
+    requests' errors) counts as "not yet". Raises ``error`` with the log's tail when ``proc``
+    (the server) exits first or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    last: object = None
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise error(f"server exited with {proc.returncode} before {what}:\n{log_tail(log)}")
+        try:
+            result = check()
+        except retry as exc:
+            result, last = None, exc
+        if result:
+            return result
+        time.sleep(interval)
+    raise error(f"timed out after {timeout:.0f}s waiting for {what} (last: {last}):\n"
+                + log_tail(log))
 
 
 def _listening(url: str) -> bool:
@@ -172,48 +209,27 @@ def _listening(url: str) -> bool:
 
 def wait_ready(proc: subprocess.Popen[bytes], url: str, token: str, log: Path,
                timeout: float = START_TIMEOUT, *, http: bool = True) -> None:
-    """Poll ``url`` until it answers 200 (``http=False``: until its port accepts a
-    connection, for servers where every page load starts a kernel); fail early, with the
-    log, if the server died."""
-    deadline = time.monotonic() + timeout
-    last: object = None
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(
-                f"server exited with {proc.returncode} before answering {url}:\n"
-                + log.read_text(errors="replace")[-3000:]
-            )
+    """Wait until ``url`` answers 200 (``http=False``: until its port accepts a connection,
+    for servers where every page load starts a kernel); fail early, with the log, if the
+    server died."""
+
+    def answers() -> bool:
         if not http:
-            if _listening(url):
-                return
-            time.sleep(0.3)
-            continue
+            return _listening(url)
         req = urllib.request.Request(url)
         if token:
             req.add_header("Authorization", f"token {token}")
-        try:
-            with urllib.request.urlopen(req, timeout=5) as resp:
-                if resp.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
-            last = exc
-        time.sleep(0.3)
-    raise TimeoutError(
-        f"{url} did not answer within {timeout:.0f}s (last: {last}):\n"
-        + log.read_text(errors="replace")[-3000:]
-    )
+        with urllib.request.urlopen(req, timeout=5) as resp:
+            return resp.status == 200
+
+    wait_until(f"{url} to answer", answers, log=log, timeout=timeout, proc=proc)
 
 
 @contextmanager
 def running(cmd: Sequence[str], *, env: dict[str, str], cwd: Path, log: Path,
             ready_url: str, token: str, http: bool = True) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``cmd`` in its own process group until the block ends, pass or fail."""
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            list(cmd), cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
-        )
+    """Run ``cmd`` (see :func:`start`) until the block ends, pass or fail."""
+    proc = start(cmd, env=env, cwd=cwd, log=log)
     try:
         wait_ready(proc, ready_url, token, log, http=http)
         yield proc
