@@ -165,7 +165,9 @@ class Area(Strict):
     """A part of the leg on the leg map.
 
     ``never`` areas (the hollow of the knee, the inner thigh and groin) hold nerves and large
-    vessels: no routine ever works on them, whatever the learner picks.
+    vessels: no routine ever works on them, whatever the learner picks. ``side`` says on
+    which view of the leg map (front, back or both) the area is drawn; the drawing check
+    (:func:`course.figures.data.check`) holds the map to it.
     """
 
     id: Id
@@ -541,10 +543,30 @@ class Lesson(Strict):
     contraindications: list[Id] = Field(default_factory=list)
     faq: list[Id] = Field(default_factory=list)
     quizzes: list[LessonQuiz] = Field(default_factory=list)
+    # The workshop agenda (course.instructor.agenda): a ``required`` lesson is always taught,
+    # however short the workshop; ``keep_practice`` keeps its practice (and quiz) in the room
+    # too; an optional lesson with a lower ``priority`` gets time first (none: after them all).
+    required: bool = False
+    keep_practice: bool = False
+    priority: int | None = Field(default=None, ge=1, le=99)
+
+    @model_validator(mode="after")
+    def _agenda_fields(self) -> Lesson:
+        if self.keep_practice and not self.required:
+            raise ValueError("keep_practice needs required: true (only a required lesson's "
+                             "practice is sure to stay in the room)")
+        if self.required and self.priority is not None:
+            raise ValueError("a required lesson takes no priority (it is always taught)")
+        return self
 
     @property
     def minutes(self) -> int:
         return self.teaching_minutes + self.practice_minutes + self.quiz_minutes
+
+    @property
+    def number(self) -> str:
+        """``"05"`` for ``05_when_not_to_massage``: how the lessons name each other."""
+        return self.id.split("_", 1)[0]
 
     @property
     def banks(self) -> list[str]:
@@ -701,8 +723,6 @@ FILES: dict[str, tuple[str, type[Strict]]] = {
 }
 # Top-level keys a file may hold beside its list (anything else is a misspelt or stray key).
 EXTRA_TOP_LEVEL: dict[str, set[str]] = {"techniques": {"equipment", "positions"}}
-# The quiz bank the routine builder's gate asks for (lesson 05's safety quiz).
-GATE_BANK = "safety"
 
 
 def _where(loc: tuple[Any, ...]) -> str:
@@ -1116,20 +1136,26 @@ def load_content(content_dir: Path | str | None = None) -> Content:
     bank_ids = [b.id for b in c["quizzes"]]
     for dup in sorted({i for i in bank_ids if bank_ids.count(i) > 1}):
         problems.append(f"quizzes: {dup}: id: bank id is used more than once")
-    if not any(b.id == GATE_BANK for b in c["quizzes"]) and not any(
-        p.startswith(f"quizzes/{GATE_BANK}.yaml:") for p in problems
-    ):
-        problems.append(
-            f"quizzes: {GATE_BANK}: id: the routine builder's gate needs a quiz bank with id "
-            f"'{GATE_BANK}' (quizzes/{GATE_BANK}.yaml); banks found: "
-            + (", ".join(sorted(bank_ids)) or "none")
-        )
+    problems += _check_gate(c["lessons"])
     problems += _check_sense(c)
     if not problems:
         problems += _check_refs(c)
     if problems:
         raise ContentError(problems)
     return Content(**c)
+
+
+def _check_gate(lessons: list[Lesson]) -> list[str]:
+    """Exactly one lesson quiz carries ``gate: true``: the routine builder, the dashboard and
+    the class report all judge the learner on that quiz (:func:`course.quiz.gate_quiz`)."""
+    gates = [lesson.id for lesson in lessons for lq in lesson.quizzes if lq.gate]
+    if len(gates) == 1 or not lessons:
+        return []
+    found = f"found {len(gates)}" + (f" (in {', '.join(gates)})" if gates else "")
+    return [
+        "lessons.yaml: (file): quizzes: the routine builder's gate needs exactly one lesson "
+        f"quiz marked 'gate: true', {found}"
+    ]
 
 
 def _check_sense(c: dict[str, Any]) -> list[str]:

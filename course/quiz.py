@@ -497,7 +497,6 @@ MIN_PLAUSIBLE_WRONG = 2  # wrong options, each with a misconception, per multipl
 SECONDS_PER_QUESTION = (30, 40)  # what a lesson's quiz_minutes must allow per question
 MIN_TOTAL_QUESTIONS = 90
 MIN_SAFETY_QUESTIONS = 50
-SAFETY_BANK = "safety"
 
 _WORD = re.compile(r"[a-z0-9]+")
 HEDGES = frozenset(
@@ -931,11 +930,11 @@ def measure_lint(content: Content) -> list[str]:
             f"quizzes: (all): questions: {total} in all, the course needs at least "
             f"{MIN_TOTAL_QUESTIONS}"
         )
-    safety = content.quiz.get(SAFETY_BANK)
-    n_safety = len(safety.questions) if safety else 0
-    if n_safety < MIN_SAFETY_QUESTIONS:
+    # The gate's bank (the safety quiz) must be deep enough to draw reviews from.
+    safety = content.quiz[gate_quiz(content)[1].bank]
+    if len(safety.questions) < MIN_SAFETY_QUESTIONS:
         out.append(
-            f"quizzes/{SAFETY_BANK}.yaml: (bank): questions: {n_safety}, the safety bank needs "
-            f"at least {MIN_SAFETY_QUESTIONS}"
+            f"quizzes/{safety.id}.yaml: (bank): questions: {len(safety.questions)}, the safety "
+            f"bank needs at least {MIN_SAFETY_QUESTIONS}"
         )
     return out

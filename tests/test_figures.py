@@ -37,6 +37,23 @@ def test_check_names_an_area_without_a_shape():
         update={"views": views}))
 
 
+def test_check_holds_the_map_to_each_areas_side():
+    """An area drawn on the wrong view of the front/back pair is named, with its side."""
+    d = data.drawing()
+    back = next(a for a in content().areas if a.side.value == "back")
+    front = d.views["front"]
+    moved = front.model_copy(update={"areas": [
+        *front.areas, next(s for s in d.views["back"].areas if s.area == back.id)]})
+    assert data.check(d.model_copy(update={"views": {**d.views, "front": moved}})) == [
+        f"area '{back.id}' (side: back) is drawn on the front view"
+    ]
+    gone = d.views["back"].model_copy(update={"areas": [
+        s for s in d.views["back"].areas if s.area != back.id]})
+    assert data.check(d.model_copy(update={"views": {**d.views, "back": gone}})) == [
+        f"area '{back.id}' (side: back) has no shape on the back view"
+    ]
+
+
 def test_bad_drawing_file_names_file_and_entry(tmp_path):
     bad = tmp_path / "drawing.yaml"
     text = data.DRAWING_FILE.read_text(encoding="utf-8").replace("crease: 48", "creese: 48", 1)

@@ -332,14 +332,38 @@ def test_a_caution_that_caps_nothing(content_dir):
     ]
 
 
-def test_the_gate_bank_must_exist(content_dir):
-    replace_text(content_dir, "quizzes/safety.yaml", "id: safety\n", "id: safety_rules\n")
-    (content_dir / "quizzes/safety.yaml").rename(content_dir / "quizzes/safety_rules.yaml")
-    problems = problems_of(content_dir)
-    assert problems[0].startswith(
-        "quizzes: safety: id: the routine builder's gate needs a quiz bank with id 'safety'"
+def gate_marks(data: dict) -> list[dict]:
+    return [lq for lesson in data["lessons"] for lq in lesson.get("quizzes", []) if lq.get("gate")]
+
+
+def test_the_gate_quiz_must_be_marked(content_dir):
+    edit(content_dir, "lessons.yaml", lambda data: gate_marks(data)[0].pop("gate"))
+    assert problems_of(content_dir) == [
+        "lessons.yaml: (file): quizzes: the routine builder's gate needs exactly one lesson "
+        "quiz marked 'gate: true', found 0"
+    ]
+
+
+def test_only_one_quiz_may_be_the_gate(content_dir):
+    def second_gate(data: dict) -> None:
+        lq = next(lq for lesson in data["lessons"] for lq in lesson.get("quizzes", [])
+                  if not lq.get("gate"))
+        lq["gate"] = True
+
+    edit(content_dir, "lessons.yaml", second_gate)
+    [problem] = problems_of(content_dir)
+    assert problem.startswith(
+        "lessons.yaml: (file): quizzes: the routine builder's gate needs exactly one lesson "
+        "quiz marked 'gate: true', found 2 (in "
     )
-    assert "banks found: benefits, safety_rules, techniques" in problems[0]
+
+
+def test_the_gate_bank_must_exist(content_dir):
+    data = yaml.safe_load((content_dir / "lessons.yaml").read_text(encoding="utf-8"))
+    bank = gate_marks(data)[0]["bank"]
+    (content_dir / f"quizzes/{bank}.yaml").unlink()
+    problems = problems_of(content_dir)
+    assert any(f"quizzes[0].bank: unknown quiz bank '{bank}'" in p for p in problems), problems
 
 
 def test_the_gate_bank_must_exist_in_the_cli(content_dir):

@@ -61,7 +61,7 @@ def test_widgets_are_labelled_and_classed(b):
 def test_changes_update_live(b):
     b.minutes.value = 30
     assert "Total 30:00" in b.total.value
-    b.tennis_ball.value = True
+    b.kit["tennis_ball"].value = True
     assert "Tennis ball" in b.table.value
     b.pressure.value = 1
     assert all(s.pressure <= max(1, 3) for s in b.routine.steps)
@@ -85,7 +85,7 @@ def test_area_condition_asks_where_and_keeps_the_area_out(b):
     b.conditions["varicose_veins"].value = True
     assert visible(pick)
     assert "Say where on the leg" in b.message.value and b.table.value == ""
-    b.tennis_ball.value = True
+    b.kit["tennis_ball"].value = True
     pick.value = ("calf",)
     assert b.routine is not None
     assert all("calf" not in s.areas for s in b.routine.steps)
@@ -275,7 +275,7 @@ def test_any_input_gives_a_routine_or_a_message(ticked, where, sides, cleared, g
         b.goal.value, b.minutes.value, b.pressure.value = goal, minutes, pressure
         for aid, box in b.areas.items():
             box.value = aid in areas
-        b.tennis_ball.value, b.warm_towel.value = ball, towel
+        b.kit["tennis_ball"].value, b.kit["warm_towel"].value = ball, towel
     shown = b.routine is not None
     assert shown == (b.table.value != "") == visible(b.result)
     assert shown != (visible(b.stop) or visible(b.message) or visible(b.hold_box))
@@ -322,7 +322,7 @@ def test_advice_and_left_out_reasons_show_in_the_builder_and_on_the_card(b, tmp_
     with b.hold():
         b.conditions["varicose_veins"].value = True
         b.where["varicose_veins"].value = ("calf",)
-        b.tennis_ball.value = True
+        b.kit["tennis_ball"].value = True
         b.pressure.value = 2
     advice = C.contraindication["varicose_veins"].instead.split(".")[0]
     assert advice in b.notes.value

@@ -18,7 +18,7 @@ from typing import Any
 import ipywidgets as w
 
 from course.card import saved_message
-from course.models import Contraindication, Effect, Hold, content
+from course.models import Contraindication, Effect, Hold, Phase, content
 from course.routine import MAX_MINUTES, Routine, build, clock, reasons_text
 from course.safety import (
     LEG_NAMES,
@@ -49,8 +49,6 @@ from course.ui.store import open_progress, save_routine, take_notice
 from course.ui.store import problem as problem_text
 
 GATE_ENV = "COURSE_REQUIRE_SAFETY_QUIZ"
-GATE_BANK = "safety"
-GATE_LESSON = "05_when_not_to_massage.ipynb"
 GROUPS = {
     "stop": "Stop: any of these means no massage today",
     "hold": "A clinician first: nothing (or nothing on that leg) until one has said it is fine",
@@ -98,6 +96,24 @@ def safety_passed(opener: Callable[[], Any] = open_progress) -> bool:
         return bool(progress.passed(
             gate.bank, c.quiz[gate.bank].pass_mark, questions=[q.id for q in questions]
         ))
+
+
+def gate_lesson() -> tuple[str, str]:
+    """``("05", "05_when_not_to_massage.ipynb")``: the number and notebook of the lesson whose
+    quiz is the gate (``gate: true`` in lessons.yaml), for the locked builder's message."""
+    from course.quiz import gate_quiz
+
+    lesson, _, _ = gate_quiz(content())
+    return lesson.number, f"{lesson.id}.ipynb"
+
+
+def equipment_label(item_id: str) -> str:
+    """"I have a tennis ball": the checkbox text for an equipment entry of techniques.yaml,
+    marked optional when only warm-up techniques use it (the routine works without it)."""
+    c = content()
+    users = [t for t in c.techniques if item_id in t.equipment]
+    optional = bool(users) and all(t.phase is Phase.WARM_UP for t in users)
+    return f"I have {c.equipment[item_id]}" + (" (optional warm-up)" if optional else "")
 
 
 # --- HTML renderings (pure functions of core values) ----------------------------------------
@@ -339,8 +355,9 @@ class RoutineBuilder(Fallback):
     """Screening checklist, choices and the live routine, with Save and Start practice.
 
     Child widgets are attributes so tests and browser tests can drive them:
-    ``conditions[id]``, ``where[id]``, ``goal``, ``minutes``, ``areas[id]``, ``tennis_ball``,
-    ``warm_towel``, ``pressure``, ``name``, ``save_button``, ``practice_button``, ``table``,
+    ``conditions[id]``, ``where[id]``, ``goal``, ``minutes``, ``areas[id]``, ``kit[id]`` (one
+    box per equipment entry), ``pressure``, ``name``, ``save_button``, ``practice_button``,
+    ``table``,
     ``total``, ``figure``, ``notes``, ``stop``, ``message``, ``saved``, ``gate``.
     """
 
@@ -396,11 +413,11 @@ class RoutineBuilder(Fallback):
                              layout=w.Layout(width="auto"), **LABEL)
             for a in c.areas if not a.never
         }
-        self.tennis_ball = w.Checkbox(False, description="I have a tennis ball", indent=False,
-                                      tooltip=c.equipment.get("tennis_ball", ""), **LABEL)
-        self.warm_towel = w.Checkbox(False, description="Warm towel (optional warm-up)",
-                                     indent=False, tooltip=c.equipment.get("warm_towel", ""),
-                                     **LABEL)
+        self.kit: dict[str, w.Checkbox] = {
+            e: w.Checkbox(False, description=equipment_label(e), indent=False, tooltip=name,
+                          **LABEL)
+            for e, name in c.equipment.items()
+        }
         self.pressure = w.Dropdown(
             options=[(f"{n} · {band(n)[0]}", n) for n in range(11)], value=5,
             description="Pressure (0-10)", tooltip="0 barely a touch, 10 far too much", **LABEL)
@@ -408,8 +425,7 @@ class RoutineBuilder(Fallback):
                          layout=w.Layout(flex_flow="row wrap", grid_gap="0 12px"))
         self.choices = w.VBox([
             w.HTML("<h4>Step 2 · Your choices</h4>"), self.goal, self.minutes,
-            w.HTML("Areas to work on:"), area_box, self.tennis_ball, self.warm_towel,
-            self.pressure])
+            w.HTML("Areas to work on:"), area_box, *self.kit.values(), self.pressure])
         self.choices.add_class("lm-choices")
 
         # result
@@ -462,7 +478,7 @@ class RoutineBuilder(Fallback):
         for box in [*self.conditions.values(), *self.areas.values()]:
             box.observe(self.refresh, "value")
         for control in [*self.where.values(), *self.sides.values(), self.clearance, self.goal,
-                        self.minutes, self.tennis_ball, self.warm_towel, self.pressure]:
+                        self.minutes, *self.kit.values(), self.pressure]:
             control.observe(self.refresh, "value")
         tolerate(self.message, self.goal, self.pressure, *self.where.values())
         self.save_button.on_click(self.on_save)
@@ -481,8 +497,7 @@ class RoutineBuilder(Fallback):
             self._on_profile(profile)
 
     def equipment(self) -> list[str]:
-        return [e for e, box in (("tennis_ball", self.tennis_ball),
-                                 ("warm_towel", self.warm_towel)) if box.value]
+        return [e for e, box in self.kit.items() if box.value]
 
     @contextmanager
     def hold(self) -> Iterator[None]:
@@ -506,17 +521,18 @@ class RoutineBuilder(Fallback):
             except (OSError, ValueError, sqlite3.Error) as exc:
                 problem = " " + problem_text(exc, "read your progress")
         if self.gated:
+            number, notebook = gate_lesson()
             self.gate.value = (
                 '<div class="lm-gate-box" role="status" style="border:2px solid #0072B2;'
-                'padding:6px 10px"><strong>Pass the safety quiz in lesson 05 first.</strong> '
-                f'Open <a href="{GATE_LESSON}">{GATE_LESSON}</a>, pass its quiz, then come '
+                f'padding:6px 10px"><strong>Pass the safety quiz in lesson {number} first.'
+                f'</strong> Open <a href="{notebook}">{notebook}</a>, pass its quiz, then come '
                 f"back and press “check again”.{esc(problem)}</div>" + take_notice()
             )
         show(self.gate, self.gated)
         show(self.recheck_button, self.gated)
         for control in [*self.conditions.values(), *self.where.values(), *self.sides.values(),
                         self.clearance, self.checklist.done_button, *self.areas.values(),
-                        self.goal, self.minutes, self.tennis_ball, self.warm_towel,
+                        self.goal, self.minutes, *self.kit.values(),
                         self.pressure, self.save_button, self.practice_button]:
             control.disabled = self.gated
         self.refresh()
@@ -619,7 +635,8 @@ class RoutineBuilder(Fallback):
 
     def summary(self) -> str:
         if self.gated:
-            return "Routine builder (locked: pass the safety quiz in lesson 05 first)"
+            return ("Routine builder (locked: pass the safety quiz in lesson "
+                    f"{gate_lesson()[0]} first)")
         if self.screening is not None and self.screening.stopped:
             return "Routine builder: STOP, do not massage (see the message)"
         if self.screening is not None and self.screening.held:
