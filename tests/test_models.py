@@ -426,3 +426,31 @@ def test_a_huge_content_file_is_refused_quickly(content_dir):
     (line,) = problems_of(content_dir)
     assert time.monotonic() - start < 5
     assert line.startswith("notes.yaml: is ") and "more than the 2 MB a content file may be" in line
+
+
+@pytest.mark.parametrize("key", ["equipment", "positions"])
+def test_equipment_and_positions_must_map_ids_to_names(content_dir, key):
+    def spoil(data: dict) -> None:
+        data[key] = ["a list", "not a mapping"]
+
+    edit(content_dir, "techniques.yaml", spoil)
+    problems = problems_of(content_dir)
+    assert problems[0] == f"techniques.yaml: {key}: expected a mapping id -> name"
+
+
+def test_a_bank_id_used_twice_and_a_question_without_id(content_dir):
+    first = sorted((content_dir / "quizzes").glob("*.yaml"))[0]
+    copy = content_dir / "quizzes" / "zz_copy.yaml"
+    data = yaml.safe_load(first.read_text(encoding="utf-8"))
+    for q in data["questions"]:
+        q["id"] = f"{q['id']}_copy"
+    del data["questions"][1]["id"]
+    copy.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert problems_of(content_dir) == [
+        "quizzes/zz_copy.yaml: question 2: id: is missing",
+    ]
+    data["questions"][1]["id"] = "q_new_copy"
+    copy.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert problems_of(content_dir) == [
+        f"quizzes: {data['id']}: id: bank id is used more than once"
+    ]
