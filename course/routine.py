@@ -468,7 +468,7 @@ def explain(picks: list[_Pick], seconds: list[int], c: Content, g: Goal) -> list
 
 def build(
     profile: Profile,
-    goal: str | None = None,
+    goal: str = "",
     minutes: int = 10,
     areas: Iterable[str] | None = None,
     equipment: Iterable[str] | None = None,
@@ -478,7 +478,7 @@ def build(
 ) -> Routine:
     """The learner's routine, left leg then right, or an error that says what to change.
 
-    ``goal`` defaults to the first goal of goals.yaml (the builder's default too).
+    ``goal`` left empty is the first goal of goals.yaml (the builder's default too).
     ``techniques`` restricts the routine to some techniques (a practice timer for one
     technique); their equipment is then assumed unless ``equipment`` is given.
 
@@ -489,7 +489,7 @@ def build(
     c = course or content()
     minutes = _minutes(minutes)
     wanted = _pressure(pressure)
-    goal = c.goals[0].id if goal is None else goal
+    goal = goal if goal != "" else c.goals[0].id
     if goal not in c.goal:
         raise ValueError(f"Unknown goal '{goal}': choose one of {', '.join(c.goal)}")
     g = c.goal[goal]

@@ -357,8 +357,7 @@ class RoutineBuilder(Fallback):
     Child widgets are attributes so tests and browser tests can drive them:
     ``conditions[id]``, ``where[id]``, ``goal``, ``minutes``, ``areas[id]``, ``kit[id]`` (one
     box per equipment entry), ``pressure``, ``name``, ``save_button``, ``practice_button``,
-    ``table``,
-    ``total``, ``figure``, ``notes``, ``stop``, ``message``, ``saved``, ``gate``.
+    ``table``, ``total``, ``figure``, ``notes``, ``stop``, ``message``, ``saved``, ``gate``.
     """
 
     def __init__(
@@ -368,7 +367,6 @@ class RoutineBuilder(Fallback):
     ):
         from course.plots import TimelineFigure
 
-        c = content()
         self._on_profile = on_profile
         self._opener = opener
         self._live = live
@@ -381,9 +379,32 @@ class RoutineBuilder(Fallback):
         self.saved_path: Path | None = None
         self._saved_routine: Routine | None = None
         self.timer: Any = None
+        self.gated = quiz_required(require_quiz)
 
-        # step 1: screening (the same checklist the practice gate shows)
-        self.checklist = ScreeningChecklist(initial, done_button=on_profile is not None,
+        self.widget = w.VBox([
+            w.HTML("<h3>Build your routine</h3>"), *self._make_gate(),
+            *self._make_screening(initial, done_button=on_profile is not None),
+            self.message, self._make_choices(), self._make_result(), self.practice])
+        self.widget.add_class("lm-builder")
+        super().__init__(self.widget, html=self.static_html_now, text=self.summary)
+        self._wire()
+        self.on_recheck()
+
+    # -- building the widget, one step of the page each ----------------------------------------
+
+    def _make_gate(self) -> list[w.Widget]:
+        """The locked-builder notice and its "check again" button (hidden when open)."""
+        self.gate = w.HTML(layout=w.Layout(display="none"))
+        self.gate.add_class("lm-gate")
+        self.recheck_button = w.Button(description="I passed it: check again",
+                                       tooltip="Look again for a passed safety quiz",
+                                       layout=w.Layout(display="none"))
+        return [self.gate, self.recheck_button]
+
+    def _make_screening(self, initial: Profile | None, done_button: bool) -> list[w.Widget]:
+        """Step 1: the stop and hold messages and the screening checklist (the same one the
+        practice gate shows)."""
+        self.checklist = ScreeningChecklist(initial, done_button=done_button,
                                             on_done=self._profile_done)
         self.conditions = self.checklist.conditions
         self.where = self.checklist.where
@@ -397,8 +418,13 @@ class RoutineBuilder(Fallback):
         self.stop.add_class("lm-stop")
         self.hold_box = w.HTML(layout=w.Layout(display="none"))
         self.hold_box.add_class("lm-hold")
+        self.message = w.HTML(layout=w.Layout(display="none"))
+        self.message.add_class("lm-message")
+        return [self.stop, self.hold_box, self.screening_box]
 
-        # step 2: choices
+    def _make_choices(self) -> w.VBox:
+        """Step 2: goal, minutes, areas, equipment and pressure, all from the content."""
+        c = content()
         self.goal = w.Dropdown(options=[(g.name, g.id) for g in c.goals], value=c.goals[0].id,
                                description="Goal", tooltip="What the routine is for", **LABEL)
         # Number boxes and drop-downs rather than sliders: an ipywidgets slider handle has no
@@ -427,10 +453,10 @@ class RoutineBuilder(Fallback):
             w.HTML("<h4>Step 2 · Your choices</h4>"), self.goal, self.minutes,
             w.HTML("Areas to work on:"), area_box, *self.kit.values(), self.pressure])
         self.choices.add_class("lm-choices")
+        return self.choices
 
-        # result
-        self.message = w.HTML(layout=w.Layout(display="none"))
-        self.message.add_class("lm-message")
+    def _make_result(self) -> w.VBox:
+        """The routine: total, table, timeline, notes, the legs, Save and Start practice."""
         self.total = w.HTML()
         self.total.add_class("lm-total")
         self.table = w.HTML()
@@ -458,33 +484,22 @@ class RoutineBuilder(Fallback):
         self.result.add_class("lm-result")
         self.practice = w.VBox()
         self.practice.add_class("lm-practice-area")
+        return self.result
 
-        # gate
-        self.gate = w.HTML(layout=w.Layout(display="none"))
-        self.gate.add_class("lm-gate")
-        self.recheck_button = w.Button(description="I passed it: check again",
-                                       tooltip="Look again for a passed safety quiz",
-                                       layout=w.Layout(display="none"))
-        self.gated = quiz_required(require_quiz)
+    def _inputs(self) -> list[w.Widget]:
+        """Every input the learner changes: each change rebuilds the routine."""
+        return [*self.conditions.values(), *self.where.values(), *self.sides.values(),
+                self.clearance, *self.areas.values(), self.goal, self.minutes,
+                *self.kit.values(), self.pressure]
 
-        self.widget = w.VBox([
-            w.HTML("<h3>Build your routine</h3>"), self.gate, self.recheck_button,
-            self.stop, self.hold_box, self.screening_box, self.message, self.choices,
-            self.result,
-            self.practice])
-        self.widget.add_class("lm-builder")
-        super().__init__(self.widget, html=self.static_html_now, text=self.summary)
-
-        for box in [*self.conditions.values(), *self.areas.values()]:
-            box.observe(self.refresh, "value")
-        for control in [*self.where.values(), *self.sides.values(), self.clearance, self.goal,
-                        self.minutes, *self.kit.values(), self.pressure]:
+    def _wire(self) -> None:
+        """Every input refreshes the routine; the buttons do what they say."""
+        for control in self._inputs():
             control.observe(self.refresh, "value")
         tolerate(self.message, self.goal, self.pressure, *self.where.values())
         self.save_button.on_click(self.on_save)
         self.practice_button.on_click(self.on_practice)
         self.recheck_button.on_click(self.on_recheck)
-        self.on_recheck()
 
     # -- reading the inputs -----------------------------------------------------------------
 
@@ -530,10 +545,8 @@ class RoutineBuilder(Fallback):
             )
         show(self.gate, self.gated)
         show(self.recheck_button, self.gated)
-        for control in [*self.conditions.values(), *self.where.values(), *self.sides.values(),
-                        self.clearance, self.checklist.done_button, *self.areas.values(),
-                        self.goal, self.minutes, *self.kit.values(),
-                        self.pressure, self.save_button, self.practice_button]:
+        for control in [*self._inputs(), self.checklist.done_button, self.save_button,
+                        self.practice_button]:
             control.disabled = self.gated
         self.refresh()
 
