@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 from course.models import Content, Kind, Lesson, LessonQuiz, Option, Question, QuizBank
 
@@ -210,12 +210,6 @@ class QuizRun:
             raise ValueError(f"a quiz run lists a question twice: {sorted(_repeats(ids))}")
         self._by_id = {q.id: q for q in self.questions}
 
-    @classmethod
-    def from_bank(cls, bank: QuizBank, n: int | None = None, seed: int | str = 0) -> QuizRun:
-        """A run over a whole bank, or over ``n`` questions drawn with ``seed``."""
-        questions = bank.questions if n is None else draw(bank, n, seed)
-        return cls(questions=list(questions), pass_mark=bank.pass_mark)
-
     def answer(self, question_id: str, chosen: Iterable[str]) -> Grade:
         if question_id not in self._by_id:
             raise ValueError(f"question '{question_id}' is not in this quiz run")
@@ -362,14 +356,6 @@ def any_passed(
 # --- Leitner review scheduling -----------------------------------------------------------
 
 
-class Review(NamedTuple):
-    """A question's place in the review schedule; a plain tuple, easy to store in SQLite."""
-
-    question_id: str
-    box: int
-    due: date
-
-
 def next_review(box: int, correct: bool, today: date) -> tuple[int, date]:
     """Leitner step: wrong -> box 1, due tomorrow; right -> next box (capped at 5), due after
     that box's interval (1, 2, 4, 8, 16 days for boxes 1..5)."""
@@ -381,19 +367,6 @@ def next_review(box: int, correct: bool, today: date) -> tuple[int, date]:
         raise ValueError(f"today must be a date, got {today!r}")
     new_box = min(box + 1, LAST_BOX) if correct else FIRST_BOX
     return new_box, today + timedelta(days=INTERVALS[new_box])
-
-
-def review(record: Review, correct: bool, today: date) -> Review:
-    """The record after answering its question today."""
-    box, when = next_review(record.box, correct, today)
-    return Review(record.question_id, box, when)
-
-
-def due(records: Iterable[Review | tuple[str, int, date]], today: date) -> list[str]:
-    """Ids of the questions due on or before ``today``, the longest-waiting first (ties by id,
-    so the order is stable)."""
-    ready = [Review(*r) for r in records if Review(*r).due <= today]
-    return [r.question_id for r in sorted(ready, key=lambda r: (r.due, r.question_id))]
 
 
 # --- question-bank lint ------------------------------------------------------------------

@@ -192,11 +192,6 @@ class Finding:
     def stops(self) -> bool:
         return self.effect is Effect.STOP
 
-    def where_text(self) -> str:
-        """``"left leg"``, ``"both legs"``: which leg the answer named."""
-        return "both legs" if set(self.legs) == set(LEGS) else f"{self.legs[0]} leg"
-
-
 @dataclass(frozen=True)
 class LegPlan:
     """What one leg allows: held or not, the areas kept out, the cap, heat, cues."""
