@@ -717,30 +717,19 @@ def key_balance(bank: QuizBank, seed: int | str = 0) -> list[str]:
                     f"(after the seeded shuffle, seed {seed}); keep each letter between "
                     f"{low:.0%} and {high:.0%}"
                 )
-    if one:
-        longest = [
-            q.id
-            for q in one
-            if max(q.options, key=lambda o: len(o.text)).correct
-            and sum(len(o.text) == max(len(p.text) for p in q.options) for o in q.options) == 1
-        ]
-        if len(longest) > LONGEST_SHARE * len(one):
+    for extreme, word in ((max, "longest"), (min, "shortest")):
+        # Test-wise learners pick the longest (or shortest) option: it must not give it away.
+        def stands_out(q: Question, extreme: Callable = extreme) -> bool:
+            size = extreme(len(o.text) for o in q.options)
+            at_size = [o for o in q.options if len(o.text) == size]
+            return len(at_size) == 1 and at_size[0].correct
+
+        marked = [q.id for q in one if stands_out(q)]
+        if one and len(marked) > LONGEST_SHARE * len(one):
             out.append(
-                f"{label}: (bank): lengths: the right option is the longest in "
-                f"{_share(len(longest), len(one))} one-answer items; at most "
-                f"{LONGEST_SHARE:.0%} allowed ({', '.join(longest)})"
-            )
-        shortest = [
-            q.id
-            for q in one
-            if min(q.options, key=lambda o: len(o.text)).correct
-            and sum(len(o.text) == min(len(p.text) for p in q.options) for o in q.options) == 1
-        ]
-        if len(shortest) > LONGEST_SHARE * len(one):
-            out.append(
-                f"{label}: (bank): lengths: the right option is the shortest in "
-                f"{_share(len(shortest), len(one))} one-answer items; at most "
-                f"{LONGEST_SHARE:.0%} allowed ({', '.join(shortest)})"
+                f"{label}: (bank): lengths: the right option is the {word} in "
+                f"{_share(len(marked), len(one))} one-answer items; at most "
+                f"{LONGEST_SHARE:.0%} allowed ({', '.join(marked)})"
             )
     for q in bank.questions:
         if q.kind is not Kind.MULTIPLE:

@@ -3,6 +3,8 @@ per-side kept-out areas, the hand's-width margin, determinism, and no figure lea
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import pytest
 
@@ -314,3 +316,19 @@ def test_builder_shows_both_legs_with_what_is_kept_out_and_caches_it():
     assert pictures._kept_leg_html.cache_info().hits == hits + 1
     per_leg = pictures.kept_leg_html({"right": ["shin"]})
     assert "kept out on the right leg: Shin" in per_leg and "left leg: " not in per_leg
+
+
+@pytest.mark.parametrize(
+    ("model", "raw", "message"),
+    [
+        (data.Part, {"curve": [[0, 0], [1, 1]], "line": [[0, 0], [1, 1]]},
+         "give exactly one of curve, ellipse, line (got curve, line)"),
+        (data.AreaShape, {"area": "calf"},
+         "area 'calf': give exactly one of rect, ellipse, poly (got none)"),
+    ],
+)
+def test_a_shape_is_given_one_way_only(model, raw, message):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        model.model_validate(raw)

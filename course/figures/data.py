@@ -27,6 +27,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _exactly_one(model: BaseModel, keys: tuple[str, ...], prefix: str) -> None:
+    """A shape is given one way only: ValueError naming the choices and what was given."""
+    given = [k for k in keys if getattr(model, k) is not None]
+    if len(given) != 1:
+        raise ValueError(f"{prefix}give exactly one of {', '.join(keys)} "
+                         f"(got {', '.join(given) or 'none'})")
+
+
 class Part(_Strict):
     """One piece of an outline or a detail: a smooth ``curve``, an ``ellipse`` or a ``line``."""
 
@@ -36,9 +44,7 @@ class Part(_Strict):
 
     @model_validator(mode="after")
     def _one(self) -> Part:
-        given = [k for k in ("curve", "ellipse", "line") if getattr(self, k) is not None]
-        if len(given) != 1:
-            raise ValueError(f"give exactly one of curve, ellipse, line (got {given or 'none'})")
+        _exactly_one(self, ("curve", "ellipse", "line"), "")
         return self
 
 
@@ -52,9 +58,7 @@ class AreaShape(_Strict):
 
     @model_validator(mode="after")
     def _one(self) -> AreaShape:
-        given = [k for k in ("rect", "ellipse", "poly") if getattr(self, k) is not None]
-        if len(given) != 1:
-            raise ValueError(f"area '{self.area}': give exactly one of rect, ellipse, poly")
+        _exactly_one(self, ("rect", "ellipse", "poly"), f"area '{self.area}': ")
         return self
 
     def centre(self) -> Point:
