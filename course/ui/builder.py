@@ -116,6 +116,12 @@ def equipment_label(item_id: str) -> str:
     return f"I have {c.equipment[item_id]}" + (" (optional warm-up)" if optional else "")
 
 
+def classed(widget: Any, css_class: str) -> Any:
+    """``widget`` with ``css_class`` added: the hook browser tests and the page's styles use."""
+    widget.add_class(css_class)
+    return widget
+
+
 # --- HTML renderings (pure functions of core values) ----------------------------------------
 
 
@@ -394,8 +400,7 @@ class RoutineBuilder(Fallback):
 
     def _make_gate(self) -> list[w.Widget]:
         """The locked-builder notice and its "check again" button (hidden when open)."""
-        self.gate = w.HTML(layout=w.Layout(display="none"))
-        self.gate.add_class("lm-gate")
+        self.gate = classed(w.HTML(layout=w.Layout(display="none")), "lm-gate")
         self.recheck_button = w.Button(description="I passed it: check again",
                                        tooltip="Look again for a passed safety quiz",
                                        layout=w.Layout(display="none"))
@@ -410,16 +415,12 @@ class RoutineBuilder(Fallback):
         self.where = self.checklist.where
         self.sides = self.checklist.sides
         self.clearance = self.checklist.clearance
-        self.screening_box = w.VBox([
+        self.screening_box = classed(w.VBox([
             w.HTML("<h4>Step 1 · Screening: tick anything that applies to you today</h4>"),
-            self.checklist.widget])
-        self.screening_box.add_class("lm-screening")
-        self.stop = w.HTML(layout=w.Layout(display="none"))
-        self.stop.add_class("lm-stop")
-        self.hold_box = w.HTML(layout=w.Layout(display="none"))
-        self.hold_box.add_class("lm-hold")
-        self.message = w.HTML(layout=w.Layout(display="none"))
-        self.message.add_class("lm-message")
+            self.checklist.widget]), "lm-screening")
+        self.stop = classed(w.HTML(layout=w.Layout(display="none")), "lm-stop")
+        self.hold_box = classed(w.HTML(layout=w.Layout(display="none")), "lm-hold")
+        self.message = classed(w.HTML(layout=w.Layout(display="none")), "lm-message")
         return [self.stop, self.hold_box, self.screening_box]
 
     def _make_choices(self) -> w.VBox:
@@ -449,41 +450,35 @@ class RoutineBuilder(Fallback):
             description="Pressure (0-10)", tooltip="0 barely a touch, 10 far too much", **LABEL)
         area_box = w.Box(list(self.areas.values()),
                          layout=w.Layout(flex_flow="row wrap", grid_gap="0 12px"))
-        self.choices = w.VBox([
+        self.choices = classed(w.VBox([
             w.HTML("<h4>Step 2 · Your choices</h4>"), self.goal, self.minutes,
-            w.HTML("Areas to work on:"), area_box, *self.kit.values(), self.pressure])
-        self.choices.add_class("lm-choices")
+            w.HTML("Areas to work on:"), area_box, *self.kit.values(), self.pressure]),
+            "lm-choices")
         return self.choices
 
     def _make_result(self) -> w.VBox:
         """The routine: total, table, timeline, notes, the legs, Save and Start practice."""
-        self.total = w.HTML()
-        self.total.add_class("lm-total")
-        self.table = w.HTML()
-        self.table.add_class("lm-step-table")
-        self.figure = w.HTML()
-        self.figure.add_class("lm-timeline")
-        self.notes = w.HTML()
-        self.notes.add_class("lm-notes")
-        self.leg = w.HTML()  # both legs: never-zones, margin, what is kept out (cached)
-        self.leg.add_class("lm-builder-leg")
+        self.total = classed(w.HTML(), "lm-total")
+        self.table = classed(w.HTML(), "lm-step-table")
+        self.figure = classed(w.HTML(), "lm-timeline")
+        self.notes = classed(w.HTML(), "lm-notes")
+        # both legs: never-zones, margin, what is kept out (cached)
+        self.leg = classed(w.HTML(), "lm-builder-leg")
         self.name = w.Text("My leg routine", description="Name", tooltip="Name of the card",
                            **LABEL)
-        self.save_button = w.Button(description="Save routine", icon="save",
-                                    tooltip="Save the printable card and record the routine")
-        self.save_button.add_class("lm-save")
-        self.practice_button = w.Button(description="Start practice", icon="play",
-                                        tooltip="Open the guided timer on this routine")
-        self.practice_button.add_class("lm-practice")
-        self.saved = w.HTML()
-        self.saved.add_class("lm-saved")
-        self.result = w.VBox([
+        self.save_button = classed(w.Button(
+            description="Save routine", icon="save",
+            tooltip="Save the printable card and record the routine"), "lm-save")
+        self.practice_button = classed(w.Button(
+            description="Start practice", icon="play",
+            tooltip="Open the guided timer on this routine"), "lm-practice")
+        self.saved = classed(w.HTML(), "lm-saved")
+        self.result = classed(w.VBox([
             w.HTML("<h4>Your routine</h4>"), self.total, self.table, self.figure, self.notes,
             self.leg,
-            w.HBox([self.name, self.save_button, self.practice_button]), self.saved])
-        self.result.add_class("lm-result")
-        self.practice = w.VBox()
-        self.practice.add_class("lm-practice-area")
+            w.HBox([self.name, self.save_button, self.practice_button]), self.saved]),
+            "lm-result")
+        self.practice = classed(w.VBox(), "lm-practice-area")
         return self.result
 
     def _inputs(self) -> list[w.Widget]:
