@@ -424,3 +424,34 @@ def test_the_review_draw_of_lesson_10_does_not_open_the_builder(monkeypatch):
     assert review  # lesson 10 asks from the gate's bank...
     sit(lesson_quiz("10_review_and_faq", gate.bank))
     assert not ub.safety_passed()  # ...but a short all-right draw is not the gate
+
+
+def test_one_box_per_piece_of_equipment_in_the_content():
+    """The equipment boxes come from techniques.yaml: one per entry, "I have <name>", marked
+    optional when only warm-up techniques use it; ticking one hands its id to the routine."""
+    c = content()
+    b = ub.RoutineBuilder(require_quiz=False, live=False)
+    assert list(b.kit) == list(c.equipment)
+    for e, box in b.kit.items():
+        assert box.description.startswith(f"I have {c.equipment[e]}")
+        users = [t for t in c.techniques if e in t.equipment]
+        warm_up_only = bool(users) and all(t.phase.value == "warm_up" for t in users)
+        assert box.description.endswith("(optional warm-up)") == warm_up_only
+    assert any(d.endswith("(optional warm-up)") for d in (x.description for x in b.kit.values()))
+    first = next(iter(b.kit))
+    b.kit[first].value = True
+    assert b.equipment() == [first]
+    assert b.routine is not None
+
+
+def test_the_locked_builder_names_the_gate_lesson(monkeypatch):
+    """The lesson and notebook the locked builder sends the learner to are the gate quiz's."""
+    from course.quiz import gate_quiz
+
+    monkeypatch.delenv(ub.GATE_ENV, raising=False)
+    lesson = gate_quiz(content())[0]
+    b = ub.routine_builder()
+    assert b.gated
+    assert f"lesson {lesson.number} first" in b.gate.value
+    assert f'href="{lesson.id}.ipynb"' in b.gate.value
+    assert f"lesson {lesson.number} first" in b.summary()
