@@ -670,10 +670,6 @@ class Content(Strict):
         return {x.id: x for x in self.screening_items}
 
     @cached_property
-    def escalation(self) -> dict[str, Escalation]:
-        return self.by_id("escalations")
-
-    @cached_property
     def benefit(self) -> dict[str, Benefit]:
         return self.by_id("benefits")
 
