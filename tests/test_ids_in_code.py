@@ -14,7 +14,7 @@ from course.models import Content, content
 
 ROOT = Path(course.__file__).parent
 # The modules that hold the course's rules: the loader, the safety gate, the routine, the
-# quizzes, the builder and the agenda.
+# quizzes, the builder, the agenda and the exercise generator.
 RULE_MODULES = (
     "models.py",
     "safety.py",
@@ -22,6 +22,7 @@ RULE_MODULES = (
     "quiz.py",
     "ui/builder.py",
     "instructor/agenda.py",
+    "exercises.py",
 )
 
 

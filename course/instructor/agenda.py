@@ -16,6 +16,9 @@ home but not on a safety discussion they never had:
 The time is filled greedily in priority order, so a short lesson of lower priority can still
 fill a gap a longer one leaves. Breaks are counted in the budget; if even the required lessons
 cannot fit, :class:`AgendaError` names the minimum.
+
+Which lessons are required, which keep their practice and the optional lessons' priority are
+fields of lessons.yaml (``required``, ``keep_practice``, ``priority``), not Python.
 """
 
 from __future__ import annotations

@@ -125,7 +125,7 @@ def _scores_html(s: Snapshot) -> str:
     return (
         f"<h4>Quizzes</h4><p><strong>Safety quiz: {verdict}</strong> (it takes "
         f"{c.quiz[gate.bank].pass_mark:.0%} on all {len(asked)} questions of lesson "
-        f"{esc(lesson.id.split('_', 1)[0])}'s quiz in one sitting).</p>"
+        f"{esc(lesson.number)}'s quiz in one sitting).</p>"
         '<table><thead><tr><th scope="col">Quiz</th><th scope="col">Best score</th>'
         f'<th scope="col">Sittings</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
