@@ -220,7 +220,6 @@ def plan_agenda(
     teach, practice = set(required), {r for r in required if r in keep}
     items = layout(teach, practice)
     _check_core_fits(items, minutes, required)
-    by_id = {x.id: x for x in lessons}
     # Time is given out in the reverse of the order things are cut (see the module docstring):
     # the builder's practice, then optional lessons, then their practice, best first.
     optional = _ranked_optional(lessons, required, priority)
@@ -229,8 +228,9 @@ def plan_agenda(
         + [("teach", o) for o in optional]
         + [("practice", o) for o in optional]
     )
+    practice_minutes = {x.id: practice_of(x) for x in lessons}
     for kind, lid in steps:
-        if kind == "practice" and (lid not in teach or practice_of(by_id[lid]) == 0):
+        if kind == "practice" and (lid not in teach or practice_minutes[lid] == 0):
             continue
         trial_teach = teach | {lid} if kind == "teach" else teach
         trial_practice = practice | {lid} if kind == "practice" else practice
