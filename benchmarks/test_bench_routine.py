@@ -35,7 +35,7 @@ def test_bench_routine_build(benchmark):
 def test_bench_builder_callback(benchmark):
     """One slider change -> screen, build, table HTML and timeline PNG redrawn."""
     b = RoutineBuilder(require_quiz=False, live=False)
-    b.tennis_ball.value = True
+    b.kit["tennis_ball"].value = True
     values = itertools.cycle([5, 12, 20, 33, 47, 60, 8])
     cpu: list[float] = []
 

@@ -165,7 +165,9 @@ class Area(Strict):
     """A part of the leg on the leg map.
 
     ``never`` areas (the hollow of the knee, the inner thigh and groin) hold nerves and large
-    vessels: no routine ever works on them, whatever the learner picks.
+    vessels: no routine ever works on them, whatever the learner picks. ``side`` says on
+    which view of the leg map (front, back or both) the area is drawn; the drawing check
+    (:func:`course.figures.data.check`) holds the map to it.
     """
 
     id: Id
@@ -541,10 +543,30 @@ class Lesson(Strict):
     contraindications: list[Id] = Field(default_factory=list)
     faq: list[Id] = Field(default_factory=list)
     quizzes: list[LessonQuiz] = Field(default_factory=list)
+    # The workshop agenda (course.instructor.agenda): a ``required`` lesson is always taught,
+    # however short the workshop; ``keep_practice`` keeps its practice (and quiz) in the room
+    # too; an optional lesson with a lower ``priority`` gets time first (none: after them all).
+    required: bool = False
+    keep_practice: bool = False
+    priority: int | None = Field(default=None, ge=1, le=99)
+
+    @model_validator(mode="after")
+    def _agenda_fields(self) -> Lesson:
+        if self.keep_practice and not self.required:
+            raise ValueError("keep_practice needs required: true (only a required lesson's "
+                             "practice is sure to stay in the room)")
+        if self.required and self.priority is not None:
+            raise ValueError("a required lesson takes no priority (it is always taught)")
+        return self
 
     @property
     def minutes(self) -> int:
         return self.teaching_minutes + self.practice_minutes + self.quiz_minutes
+
+    @property
+    def number(self) -> str:
+        """``"05"`` for ``05_when_not_to_massage``: how the lessons name each other."""
+        return self.id.split("_", 1)[0]
 
     @property
     def banks(self) -> list[str]:
@@ -648,10 +670,6 @@ class Content(Strict):
         return {x.id: x for x in self.screening_items}
 
     @cached_property
-    def escalation(self) -> dict[str, Escalation]:
-        return self.by_id("escalations")
-
-    @cached_property
     def benefit(self) -> dict[str, Benefit]:
         return self.by_id("benefits")
 
@@ -701,8 +719,6 @@ FILES: dict[str, tuple[str, type[Strict]]] = {
 }
 # Top-level keys a file may hold beside its list (anything else is a misspelt or stray key).
 EXTRA_TOP_LEVEL: dict[str, set[str]] = {"techniques": {"equipment", "positions"}}
-# The quiz bank the routine builder's gate asks for (lesson 05's safety quiz).
-GATE_BANK = "safety"
 
 
 def _where(loc: tuple[Any, ...]) -> str:
@@ -918,9 +934,8 @@ def _entries(data: Any, key: str, label: str, model: type[Strict]) -> tuple[list
         else:
             if not bools:
                 items.append(item)
-    ids = [i.id for i in items]
-    for dup in sorted({i for i in ids if ids.count(i) > 1}):
-        problems.append(f"{label}: {dup}: id: is used more than once")
+    problems += [f"{label}: {dup}: id: is used more than once"
+                 for dup in _repeats([i.id for i in items])]
     return items, problems
 
 
@@ -1054,84 +1069,106 @@ def load_content(content_dir: Path | str | None = None) -> Content:
     author fixes a file in one pass.
     """
     root = Path(content_dir) if content_dir is not None else CONTENT_DIR
-    problems: list[str] = []
-    c: dict[str, Any] = {}
-    for key, (filename, model) in FILES.items():
-        data, errs = _read_yaml(root / filename, filename)
-        problems += errs
-        if not errs:
-            if key == "techniques" and isinstance(data, dict):
-                equipment = data.get("equipment", {})
-                if not isinstance(equipment, dict) or not all(
-                    isinstance(v, str) for v in equipment.values()
-                ):
-                    problems.append("techniques.yaml: equipment: expected a mapping id -> name")
-                    equipment = {}
-                c["equipment"] = equipment
-                positions = data.get("positions", {})
-                if not isinstance(positions, dict) or not all(
-                    isinstance(v, str) for v in positions.values()
-                ):
-                    problems.append("techniques.yaml: positions: expected a mapping id -> name")
-                    positions = {}
-                c["positions"] = positions
-            items, errs = _entries(data, key, filename, model)
-            problems += errs
-        else:
-            items = []
-        c[key] = items
-    c["quizzes"] = []
-    quiz_dir = root / "quizzes"
-    for path in sorted(quiz_dir.glob("*.yaml")) if quiz_dir.is_dir() else []:
-        label = f"quizzes/{path.name}"
-        data, errs = _read_yaml(path, label)
-        problems += errs
-        if errs:
-            continue
-        if not isinstance(data, dict):
-            problems.append(f"{label}: expected a mapping with id, title and questions")
-            continue
-        def bank_problem(
-            loc: tuple[Any, ...], message: str, data: dict = data, label: str = label
-        ) -> str:
-            entry = "(bank)"
-            if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
-                qs = data.get("questions") or []
-                raw = qs[loc[1]] if isinstance(qs, list) and loc[1] < len(qs) else None
-                qid = raw.get("id") if isinstance(raw, dict) else None
-                entry = qid if isinstance(qid, str) else f"question {loc[1] + 1}"
-                loc = loc[2:]
-            return f"{label}: {entry}: {_where(loc) or '(entry)'}: {message}"
-
-        bools = _bools_for_numbers(data, QuizBank)
-        problems += [bank_problem(loc, msg) for loc, msg in bools]
-        try:
-            bank = QuizBank.model_validate(data)
-        except ValidationError as exc:
-            problems += [bank_problem(err["loc"], _message(err)) for err in exc.errors()]
-        else:
-            if not bools:
-                c["quizzes"].append(bank)
-    qids = [q.id for bank in c["quizzes"] for q in bank.questions]
-    for dup in sorted({i for i in qids if qids.count(i) > 1}):
-        problems.append(f"quizzes: {dup}: id: is used more than once")
-    bank_ids = [b.id for b in c["quizzes"]]
-    for dup in sorted({i for i in bank_ids if bank_ids.count(i) > 1}):
-        problems.append(f"quizzes: {dup}: id: bank id is used more than once")
-    if not any(b.id == GATE_BANK for b in c["quizzes"]) and not any(
-        p.startswith(f"quizzes/{GATE_BANK}.yaml:") for p in problems
-    ):
-        problems.append(
-            f"quizzes: {GATE_BANK}: id: the routine builder's gate needs a quiz bank with id "
-            f"'{GATE_BANK}' (quizzes/{GATE_BANK}.yaml); banks found: "
-            + (", ".join(sorted(bank_ids)) or "none")
-        )
+    c, problems = _read_lists(root)
+    c["quizzes"], bank_problems = _read_banks(root / "quizzes")
+    problems += bank_problems
+    problems += _check_gate(c["lessons"])
     problems += _check_sense(c)
     if not problems:
         problems += _check_refs(c)
     if problems:
         raise ContentError(problems)
     return Content(**c)
+
+
+def _read_lists(root: Path) -> tuple[dict[str, Any], list[str]]:
+    """Every file of :data:`FILES` as a list of validated entries (an empty list for a file
+    that does not read), plus techniques.yaml's ``equipment`` and ``positions`` maps."""
+    problems: list[str] = []
+    c: dict[str, Any] = {}
+    for key, (filename, model) in FILES.items():
+        data, errs = _read_yaml(root / filename, filename)
+        problems += errs
+        c[key] = []
+        if errs:
+            continue
+        if key == "techniques" and isinstance(data, dict):
+            for name in sorted(EXTRA_TOP_LEVEL[key]):
+                c[name], errs = _names(data, name, filename)
+                problems += errs
+        c[key], errs = _entries(data, key, filename, model)
+        problems += errs
+    return c, problems
+
+
+def _names(data: dict, key: str, label: str) -> tuple[dict[str, str], list[str]]:
+    """A top-level ``id: name`` mapping (equipment, positions); empty, with a problem, if the
+    file holds something else there."""
+    names = data.get(key, {})
+    if isinstance(names, dict) and all(isinstance(v, str) for v in names.values()):
+        return names, []
+    return {}, [f"{label}: {key}: expected a mapping id -> name"]
+
+
+def _repeats(ids: list[str]) -> list[str]:
+    """The ids that occur more than once, sorted."""
+    return sorted({i for i in ids if ids.count(i) > 1})
+
+
+def _read_banks(quiz_dir: Path) -> tuple[list[QuizBank], list[str]]:
+    """Every ``quizzes/*.yaml`` bank, validated, and the ids repeated across banks."""
+    banks: list[QuizBank] = []
+    problems: list[str] = []
+    for path in sorted(quiz_dir.glob("*.yaml")) if quiz_dir.is_dir() else []:
+        bank, errs = _read_bank(path, f"quizzes/{path.name}")
+        problems += errs
+        if bank is not None:
+            banks.append(bank)
+    qids = [q.id for bank in banks for q in bank.questions]
+    problems += [f"quizzes: {dup}: id: is used more than once" for dup in _repeats(qids)]
+    problems += [f"quizzes: {dup}: id: bank id is used more than once"
+                 for dup in _repeats([b.id for b in banks])]
+    return banks, problems
+
+
+def _read_bank(path: Path, label: str) -> tuple[QuizBank | None, list[str]]:
+    """One quiz bank, or None and one line per problem naming the question (by id, else by
+    its place) and the field."""
+    data, errs = _read_yaml(path, label)
+    if errs:
+        return None, errs
+    if not isinstance(data, dict):
+        return None, [f"{label}: expected a mapping with id, title and questions"]
+
+    def problem(loc: tuple[Any, ...], message: str) -> str:
+        entry = "(bank)"
+        if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+            qs = data.get("questions") or []
+            raw = qs[loc[1]] if isinstance(qs, list) and loc[1] < len(qs) else None
+            qid = raw.get("id") if isinstance(raw, dict) else None
+            entry = qid if isinstance(qid, str) else f"question {loc[1] + 1}"
+            loc = loc[2:]
+        return f"{label}: {entry}: {_where(loc) or '(entry)'}: {message}"
+
+    problems = [problem(loc, msg) for loc, msg in _bools_for_numbers(data, QuizBank)]
+    try:
+        bank = QuizBank.model_validate(data)
+    except ValidationError as exc:
+        return None, problems + [problem(err["loc"], _message(err)) for err in exc.errors()]
+    return (None if problems else bank), problems
+
+
+def _check_gate(lessons: list[Lesson]) -> list[str]:
+    """Exactly one lesson quiz carries ``gate: true``: the routine builder, the dashboard and
+    the class report all judge the learner on that quiz (:func:`course.quiz.gate_quiz`)."""
+    gates = [lesson.id for lesson in lessons for lq in lesson.quizzes if lq.gate]
+    if len(gates) == 1 or not lessons:
+        return []
+    found = f"found {len(gates)}" + (f" (in {', '.join(gates)})" if gates else "")
+    return [
+        "lessons.yaml: (file): quizzes: the routine builder's gate needs exactly one lesson "
+        f"quiz marked 'gate: true', {found}"
+    ]
 
 
 def _check_sense(c: dict[str, Any]) -> list[str]:

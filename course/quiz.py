@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 from course.models import Content, Kind, Lesson, LessonQuiz, Option, Question, QuizBank
 
@@ -210,12 +210,6 @@ class QuizRun:
             raise ValueError(f"a quiz run lists a question twice: {sorted(_repeats(ids))}")
         self._by_id = {q.id: q for q in self.questions}
 
-    @classmethod
-    def from_bank(cls, bank: QuizBank, n: int | None = None, seed: int | str = 0) -> QuizRun:
-        """A run over a whole bank, or over ``n`` questions drawn with ``seed``."""
-        questions = bank.questions if n is None else draw(bank, n, seed)
-        return cls(questions=list(questions), pass_mark=bank.pass_mark)
-
     def answer(self, question_id: str, chosen: Iterable[str]) -> Grade:
         if question_id not in self._by_id:
             raise ValueError(f"question '{question_id}' is not in this quiz run")
@@ -362,14 +356,6 @@ def any_passed(
 # --- Leitner review scheduling -----------------------------------------------------------
 
 
-class Review(NamedTuple):
-    """A question's place in the review schedule; a plain tuple, easy to store in SQLite."""
-
-    question_id: str
-    box: int
-    due: date
-
-
 def next_review(box: int, correct: bool, today: date) -> tuple[int, date]:
     """Leitner step: wrong -> box 1, due tomorrow; right -> next box (capped at 5), due after
     that box's interval (1, 2, 4, 8, 16 days for boxes 1..5)."""
@@ -381,19 +367,6 @@ def next_review(box: int, correct: bool, today: date) -> tuple[int, date]:
         raise ValueError(f"today must be a date, got {today!r}")
     new_box = min(box + 1, LAST_BOX) if correct else FIRST_BOX
     return new_box, today + timedelta(days=INTERVALS[new_box])
-
-
-def review(record: Review, correct: bool, today: date) -> Review:
-    """The record after answering its question today."""
-    box, when = next_review(record.box, correct, today)
-    return Review(record.question_id, box, when)
-
-
-def due(records: Iterable[Review | tuple[str, int, date]], today: date) -> list[str]:
-    """Ids of the questions due on or before ``today``, the longest-waiting first (ties by id,
-    so the order is stable)."""
-    ready = [Review(*r) for r in records if Review(*r).due <= today]
-    return [r.question_id for r in sorted(ready, key=lambda r: (r.due, r.question_id))]
 
 
 # --- question-bank lint ------------------------------------------------------------------
@@ -507,7 +480,6 @@ MIN_PLAUSIBLE_WRONG = 2  # wrong options, each with a misconception, per multipl
 SECONDS_PER_QUESTION = (30, 40)  # what a lesson's quiz_minutes must allow per question
 MIN_TOTAL_QUESTIONS = 90
 MIN_SAFETY_QUESTIONS = 50
-SAFETY_BANK = "safety"
 
 _WORD = re.compile(r"[a-z0-9]+")
 HEDGES = frozenset(
@@ -755,30 +727,19 @@ def key_balance(bank: QuizBank, seed: int | str = 0) -> list[str]:
                     f"(after the seeded shuffle, seed {seed}); keep each letter between "
                     f"{low:.0%} and {high:.0%}"
                 )
-    if one:
-        longest = [
-            q.id
-            for q in one
-            if max(q.options, key=lambda o: len(o.text)).correct
-            and sum(len(o.text) == max(len(p.text) for p in q.options) for o in q.options) == 1
-        ]
-        if len(longest) > LONGEST_SHARE * len(one):
+    for extreme, word in ((max, "longest"), (min, "shortest")):
+        # Test-wise learners pick the longest (or shortest) option: it must not give it away.
+        def stands_out(q: Question, extreme: Callable = extreme) -> bool:
+            size = extreme(len(o.text) for o in q.options)
+            at_size = [o for o in q.options if len(o.text) == size]
+            return len(at_size) == 1 and at_size[0].correct
+
+        marked = [q.id for q in one if stands_out(q)]
+        if one and len(marked) > LONGEST_SHARE * len(one):
             out.append(
-                f"{label}: (bank): lengths: the right option is the longest in "
-                f"{_share(len(longest), len(one))} one-answer items; at most "
-                f"{LONGEST_SHARE:.0%} allowed ({', '.join(longest)})"
-            )
-        shortest = [
-            q.id
-            for q in one
-            if min(q.options, key=lambda o: len(o.text)).correct
-            and sum(len(o.text) == min(len(p.text) for p in q.options) for o in q.options) == 1
-        ]
-        if len(shortest) > LONGEST_SHARE * len(one):
-            out.append(
-                f"{label}: (bank): lengths: the right option is the shortest in "
-                f"{_share(len(shortest), len(one))} one-answer items; at most "
-                f"{LONGEST_SHARE:.0%} allowed ({', '.join(shortest)})"
+                f"{label}: (bank): lengths: the right option is the {word} in "
+                f"{_share(len(marked), len(one))} one-answer items; at most "
+                f"{LONGEST_SHARE:.0%} allowed ({', '.join(marked)})"
             )
     for q in bank.questions:
         if q.kind is not Kind.MULTIPLE:
@@ -941,11 +902,11 @@ def measure_lint(content: Content) -> list[str]:
             f"quizzes: (all): questions: {total} in all, the course needs at least "
             f"{MIN_TOTAL_QUESTIONS}"
         )
-    safety = content.quiz.get(SAFETY_BANK)
-    n_safety = len(safety.questions) if safety else 0
-    if n_safety < MIN_SAFETY_QUESTIONS:
+    # The gate's bank (the safety quiz) must be deep enough to draw reviews from.
+    safety = content.quiz[gate_quiz(content)[1].bank]
+    if len(safety.questions) < MIN_SAFETY_QUESTIONS:
         out.append(
-            f"quizzes/{SAFETY_BANK}.yaml: (bank): questions: {n_safety}, the safety bank needs "
-            f"at least {MIN_SAFETY_QUESTIONS}"
+            f"quizzes/{safety.id}.yaml: (bank): questions: {len(safety.questions)}, the safety "
+            f"bank needs at least {MIN_SAFETY_QUESTIONS}"
         )
     return out

@@ -469,7 +469,7 @@ def explain(picks: list[_Pick], seconds: list[int], c: Content, g: Goal) -> list
 
 def build(
     profile: Profile,
-    goal: str = "relax",
+    goal: str = "",
     minutes: int = 10,
     areas: Iterable[str] | None = None,
     equipment: Iterable[str] | None = None,
@@ -479,6 +479,7 @@ def build(
 ) -> Routine:
     """The learner's routine, left leg then right, or an error that says what to change.
 
+    ``goal`` left empty is the first goal of goals.yaml (the builder's default too).
     ``techniques`` restricts the routine to some techniques (a practice timer for one
     technique); their equipment is then assumed unless ``equipment`` is given.
 
@@ -489,6 +490,7 @@ def build(
     c = course or content()
     minutes = _minutes(minutes)
     wanted = _pressure(pressure)
+    goal = goal if goal != "" else c.goals[0].id
     if goal not in c.goal:
         raise ValueError(f"Unknown goal '{goal}': choose one of {', '.join(c.goal)}")
     g = c.goal[goal]

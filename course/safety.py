@@ -87,18 +87,6 @@ class Profile:
         side = self.sides.get(condition, "both")
         return LEGS if side == "both" else (side,)
 
-    def with_answer(self, condition: str, areas: Iterable[str] = (), side: str = "both",
-                    ) -> Profile:
-        """This profile plus one answer (used by the monotonicity proof and the lessons)."""
-        where = dict(self.where)
-        if areas:
-            where[condition] = frozenset(where.get(condition, frozenset()) | set(areas))
-        sides = dict(self.sides)
-        if condition in self.conditions and sides.get(condition, "both") != side:
-            side = "both"  # one leg, then the other: both
-        sides[condition] = side
-        return Profile(self.conditions | {condition}, where, sides, self.cleared)
-
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe answers (sorted, so equal profiles give equal JSON)."""
         return {
@@ -191,11 +179,6 @@ class Finding:
     @property
     def stops(self) -> bool:
         return self.effect is Effect.STOP
-
-    def where_text(self) -> str:
-        """``"left leg"``, ``"both legs"``: which leg the answer named."""
-        return "both legs" if set(self.legs) == set(LEGS) else f"{self.legs[0]} leg"
-
 
 @dataclass(frozen=True)
 class LegPlan:

@@ -111,8 +111,16 @@ def add_answer(profile: Profile, answer: tuple[str, int, str]) -> Profile:
     area or leg for a box already ticked) would give it."""
     cid, mask, side = answer
     item = C.screening_item[cid]
-    return profile.with_answer(cid, areas_of(mask) if item.asks_where else (),
-                               side if item.asks_leg else "both")
+    side = side if item.asks_leg else "both"
+    areas = areas_of(mask) if item.asks_where else ()
+    where = dict(profile.where)
+    if areas:
+        where[cid] = frozenset(where.get(cid, frozenset()) | set(areas))
+    sides = dict(profile.sides)
+    if cid in profile.conditions and sides.get(cid, "both") != side:
+        side = "both"  # one leg, then the other: both
+    sides[cid] = side
+    return Profile(profile.conditions | {cid}, where, sides, profile.cleared)
 
 
 GOALS = [g.id for g in C.goals]

@@ -11,18 +11,18 @@ from hypothesis import strategies as st
 
 from course.instructor import register
 from course.instructor.agenda import (
-    KEEP_PRACTICE,
-    PRIORITY,
-    REQUIRED,
     Agenda,
     AgendaError,
     activity_of,
     clock,
+    kept_practice,
     parse_clock,
     plan_agenda,
     practice_of,
+    priority_order,
     render_html,
     render_markdown,
+    required_lessons,
 )
 from course.models import Lesson, content
 
@@ -30,6 +30,9 @@ from course.models import Lesson, content
 # change here: the tests pin the rules, not today's minutes.
 LESSONS = content().lessons
 BY_ID = {x.id: x for x in LESSONS}
+REQUIRED = required_lessons(LESSONS)
+KEEP_PRACTICE = kept_practice(LESSONS)
+PRIORITY = priority_order(LESSONS)
 FULL = sum(lesson.minutes for lesson in LESSONS)
 OPTIONAL = [x.id for x in LESSONS if x.id not in REQUIRED]
 # Optional lessons in the order they get time (PRIORITY first, then course order).
@@ -366,3 +369,32 @@ def test_cli_rejects_negative_minutes(capsys):
     with pytest.raises(SystemExit) as exc:
         cli("agenda", "--minutes", "-3")
     assert exc.value.code == 2
+
+
+def test_the_rules_come_from_lessons_yaml():
+    """The gate quiz's lesson is always taught with its practice in the room, and every
+    lesson is either required or ranked (or, unranked, comes last)."""
+    from course.quiz import gate_quiz
+
+    gate_lesson = gate_quiz(content())[0].id
+    assert gate_lesson in REQUIRED and gate_lesson in KEEP_PRACTICE
+    assert not set(PRIORITY) & set(REQUIRED)
+    budget = (MINIMUM + FULL) // 2
+    assert plan_agenda(LESSONS, budget) == plan_agenda(
+        LESSONS, budget, required=REQUIRED, keep_practice=KEEP_PRACTICE, priority=PRIORITY
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"keep_practice": True}, "keep_practice needs required: true"),
+        ({"required": True, "priority": 1}, "a required lesson takes no priority"),
+    ],
+)
+def test_agenda_fields_that_contradict_each_other(fields, message):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=message):
+        Lesson(id="x", title="X", objectives=["o"], teaching_minutes=1, practice_minutes=0,
+               key_points=["k"], **fields)

@@ -3,6 +3,8 @@ per-side kept-out areas, the hand's-width margin, determinism, and no figure lea
 
 from __future__ import annotations
 
+import re
+
 import matplotlib.pyplot as plt
 import pytest
 
@@ -35,6 +37,23 @@ def test_check_names_an_area_without_a_shape():
              for k, v in d.views.items()}
     assert "area 'calf' has no shape on any view" in data.check(d.model_copy(
         update={"views": views}))
+
+
+def test_check_holds_the_map_to_each_areas_side():
+    """An area drawn on the wrong view of the front/back pair is named, with its side."""
+    d = data.drawing()
+    back = next(a for a in content().areas if a.side.value == "back")
+    front = d.views["front"]
+    moved = front.model_copy(update={"areas": [
+        *front.areas, next(s for s in d.views["back"].areas if s.area == back.id)]})
+    assert data.check(d.model_copy(update={"views": {**d.views, "front": moved}})) == [
+        f"area '{back.id}' (side: back) is drawn on the front view"
+    ]
+    gone = d.views["back"].model_copy(update={"areas": [
+        s for s in d.views["back"].areas if s.area != back.id]})
+    assert data.check(d.model_copy(update={"views": {**d.views, "back": gone}})) == [
+        f"area '{back.id}' (side: back) has no shape on the back view"
+    ]
 
 
 def test_bad_drawing_file_names_file_and_entry(tmp_path):
@@ -297,3 +316,19 @@ def test_builder_shows_both_legs_with_what_is_kept_out_and_caches_it():
     assert pictures._kept_leg_html.cache_info().hits == hits + 1
     per_leg = pictures.kept_leg_html({"right": ["shin"]})
     assert "kept out on the right leg: Shin" in per_leg and "left leg: " not in per_leg
+
+
+@pytest.mark.parametrize(
+    ("model", "raw", "message"),
+    [
+        (data.Part, {"curve": [[0, 0], [1, 1]], "line": [[0, 0], [1, 1]]},
+         "give exactly one of curve, ellipse, line (got curve, line)"),
+        (data.AreaShape, {"area": "calf"},
+         "area 'calf': give exactly one of rect, ellipse, poly (got none)"),
+    ],
+)
+def test_a_shape_is_given_one_way_only(model, raw, message):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        model.model_validate(raw)

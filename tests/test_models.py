@@ -332,14 +332,38 @@ def test_a_caution_that_caps_nothing(content_dir):
     ]
 
 
-def test_the_gate_bank_must_exist(content_dir):
-    replace_text(content_dir, "quizzes/safety.yaml", "id: safety\n", "id: safety_rules\n")
-    (content_dir / "quizzes/safety.yaml").rename(content_dir / "quizzes/safety_rules.yaml")
-    problems = problems_of(content_dir)
-    assert problems[0].startswith(
-        "quizzes: safety: id: the routine builder's gate needs a quiz bank with id 'safety'"
+def gate_marks(data: dict) -> list[dict]:
+    return [lq for lesson in data["lessons"] for lq in lesson.get("quizzes", []) if lq.get("gate")]
+
+
+def test_the_gate_quiz_must_be_marked(content_dir):
+    edit(content_dir, "lessons.yaml", lambda data: gate_marks(data)[0].pop("gate"))
+    assert problems_of(content_dir) == [
+        "lessons.yaml: (file): quizzes: the routine builder's gate needs exactly one lesson "
+        "quiz marked 'gate: true', found 0"
+    ]
+
+
+def test_only_one_quiz_may_be_the_gate(content_dir):
+    def second_gate(data: dict) -> None:
+        lq = next(lq for lesson in data["lessons"] for lq in lesson.get("quizzes", [])
+                  if not lq.get("gate"))
+        lq["gate"] = True
+
+    edit(content_dir, "lessons.yaml", second_gate)
+    [problem] = problems_of(content_dir)
+    assert problem.startswith(
+        "lessons.yaml: (file): quizzes: the routine builder's gate needs exactly one lesson "
+        "quiz marked 'gate: true', found 2 (in "
     )
-    assert "banks found: benefits, safety_rules, techniques" in problems[0]
+
+
+def test_the_gate_bank_must_exist(content_dir):
+    data = yaml.safe_load((content_dir / "lessons.yaml").read_text(encoding="utf-8"))
+    bank = gate_marks(data)[0]["bank"]
+    (content_dir / f"quizzes/{bank}.yaml").unlink()
+    problems = problems_of(content_dir)
+    assert any(f"quizzes[0].bank: unknown quiz bank '{bank}'" in p for p in problems), problems
 
 
 def test_the_gate_bank_must_exist_in_the_cli(content_dir):
@@ -402,3 +426,31 @@ def test_a_huge_content_file_is_refused_quickly(content_dir):
     (line,) = problems_of(content_dir)
     assert time.monotonic() - start < 5
     assert line.startswith("notes.yaml: is ") and "more than the 2 MB a content file may be" in line
+
+
+@pytest.mark.parametrize("key", ["equipment", "positions"])
+def test_equipment_and_positions_must_map_ids_to_names(content_dir, key):
+    def spoil(data: dict) -> None:
+        data[key] = ["a list", "not a mapping"]
+
+    edit(content_dir, "techniques.yaml", spoil)
+    problems = problems_of(content_dir)
+    assert problems[0] == f"techniques.yaml: {key}: expected a mapping id -> name"
+
+
+def test_a_bank_id_used_twice_and_a_question_without_id(content_dir):
+    first = sorted((content_dir / "quizzes").glob("*.yaml"))[0]
+    copy = content_dir / "quizzes" / "zz_copy.yaml"
+    data = yaml.safe_load(first.read_text(encoding="utf-8"))
+    for q in data["questions"]:
+        q["id"] = f"{q['id']}_copy"
+    del data["questions"][1]["id"]
+    copy.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert problems_of(content_dir) == [
+        "quizzes/zz_copy.yaml: question 2: id: is missing",
+    ]
+    data["questions"][1]["id"] = "q_new_copy"
+    copy.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert problems_of(content_dir) == [
+        f"quizzes: {data['id']}: id: bank id is used more than once"
+    ]

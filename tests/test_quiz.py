@@ -29,13 +29,10 @@ from course.quiz import (
     INTERVALS,
     Grade,
     QuizRun,
-    Review,
     draw,
-    due,
     grade,
     lint,
     next_review,
-    review,
     score,
     shuffled,
 )
@@ -398,14 +395,6 @@ def test_run_refuses_unknown_and_repeated_questions() -> None:
         QuizRun([SINGLE, SINGLE])
 
 
-def test_run_from_bank_uses_its_pass_mark_and_draw() -> None:
-    bank = BANK.model_copy(update={"pass_mark": 0.6})
-    run = QuizRun.from_bank(bank, n=4, seed=9)
-    assert run.pass_mark == 0.6
-    assert [q.id for q in run.questions] == [q.id for q in draw(bank, 4, 9)]
-    assert len(QuizRun.from_bank(bank).questions) == 26
-
-
 # --- Leitner schedule --------------------------------------------------------------------
 
 TODAY = date(2024, 3, 1)
@@ -450,24 +439,6 @@ def test_schedule_stays_in_bounds(box: int, answers: list[bool], today: date) ->
         assert when > today
         assert new_box == (min(box + 1, 5) if correct else 1)
         box, today = new_box, when
-
-
-def test_review_moves_a_record() -> None:
-    record = Review("q_a", 2, TODAY)
-    assert review(record, True, TODAY) == Review("q_a", 3, TODAY + timedelta(days=4))
-    assert review(record, False, TODAY) == Review("q_a", 1, TODAY + timedelta(days=1))
-
-
-def test_due_lists_oldest_first() -> None:
-    records = [
-        Review("q_late", 1, TODAY + timedelta(days=1)),
-        Review("q_today", 2, TODAY),
-        ("q_old", 3, TODAY - timedelta(days=5)),  # plain tuples work too
-        Review("q_b", 1, TODAY - timedelta(days=1)),
-        Review("q_a", 4, TODAY - timedelta(days=1)),
-    ]
-    assert due(records, TODAY) == ["q_old", "q_a", "q_b", "q_today"]
-    assert due([], TODAY) == []
 
 
 # --- lint --------------------------------------------------------------------------------

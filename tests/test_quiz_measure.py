@@ -123,6 +123,18 @@ def test_key_balance_fails_a_biased_bank() -> None:
     assert "quizzes/biased.yaml: m0: options: 0 wrong option(s) with a misconception" in text
 
 
+def test_key_balance_fails_a_bank_whose_right_answer_is_the_shortest() -> None:
+    """The mirror of the longest-option giveaway: a tie at the shortest length is no cue."""
+    short = [q(f"s{i}", "single", [o("a", "Yes", True), o("b", "Only on the left leg"),
+                                    o("c", "Only after a long run"), o("d", "Always, twice")])
+             for i in range(10)]
+    tied = [q(f"u{i}", "single", [o("a", "Yes", True), o("b", "Non"), o("c", "Only after a run"),
+                                   o("d", "Always, twice")]) for i in range(2)]
+    text = "\n".join(key_balance(QuizBank(id="short", title="S", questions=short + tied)))
+    assert "the right option is the shortest in 10 of 12" in text
+    assert "longest" not in text
+
+
 def test_key_balance_positions_follow_the_seeded_shuffle() -> None:
     # Every right answer authored first, and a seed under which the shuffle keeps most of them
     # first: the lint reads the order the learner sees, not the file.
@@ -258,7 +270,7 @@ def test_the_real_banks_pass_every_measure() -> None:
 
 def test_counts() -> None:
     assert len(REAL.questions) >= MIN_TOTAL_QUESTIONS >= 90
-    assert len(REAL.quiz["safety"].questions) >= MIN_SAFETY_QUESTIONS >= 50
+    assert len(REAL.quiz[gate_quiz(REAL)[1].bank].questions) >= MIN_SAFETY_QUESTIONS >= 50
 
 
 def test_every_question_names_an_existing_lesson_no_later_than_where_it_is_asked() -> None:

@@ -259,3 +259,13 @@ def test_thigh_strokes_start_above_a_kept_out_knee():
     thigh = {s.side: s.instruction for s in r.steps if s.step == "thigh_strokes"}
     assert "just above the knee" in thigh["left"]
     assert "a hand's width above the knee (keep off the knee)" in thigh["right"]
+
+
+def test_the_default_goal_is_the_first_of_goals_yaml():
+    """No goal named in Python: left out, the routine is for the first goal of the content
+    (the builder's default), and a goal that is not a choice is still an error."""
+    from course.models import content
+
+    assert build(Profile()).goal == content().goals[0].id
+    with pytest.raises(ValueError, match="Unknown goal 'None'"):
+        build(Profile(), goal=None)  # type: ignore[arg-type]

@@ -147,20 +147,9 @@ def test_every_contraindication_has_a_plain_question_and_advice():
 def test_no_screening_id_is_written_into_the_safety_code():
     """Every rule is data: the code that screens, plans and shows never names a condition
     (docstring examples aside)."""
-    import ast
-    from pathlib import Path
+    from tests.test_ids_in_code import code_strings
 
-    import course
-
-    root = Path(course.__file__).parent
-    strings: set[str] = set()
-    for name in ("safety.py", "routine.py", "ui/builder.py"):
-        tree = ast.parse((root / name).read_text(encoding="utf-8"))
-        docs = {id(node.body[0].value) for node in ast.walk(tree)
-                if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
-                and node.body and isinstance(node.body[0], ast.Expr)}
-        strings |= {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
-                    and isinstance(node.value, str) and id(node) not in docs}
+    strings = code_strings("safety.py", "routine.py", "ui/builder.py")
     ids = {x.id for x in content().screening_items}
     assert sorted(ids & strings) == []
     assert not [s for s in strings for i in ids if f'"{i}"' in s]

@@ -61,7 +61,7 @@ def test_widgets_are_labelled_and_classed(b):
 def test_changes_update_live(b):
     b.minutes.value = 30
     assert "Total 30:00" in b.total.value
-    b.tennis_ball.value = True
+    b.kit["tennis_ball"].value = True
     assert "Tennis ball" in b.table.value
     b.pressure.value = 1
     assert all(s.pressure <= max(1, 3) for s in b.routine.steps)
@@ -85,7 +85,7 @@ def test_area_condition_asks_where_and_keeps_the_area_out(b):
     b.conditions["varicose_veins"].value = True
     assert visible(pick)
     assert "Say where on the leg" in b.message.value and b.table.value == ""
-    b.tennis_ball.value = True
+    b.kit["tennis_ball"].value = True
     pick.value = ("calf",)
     assert b.routine is not None
     assert all("calf" not in s.areas for s in b.routine.steps)
@@ -275,7 +275,7 @@ def test_any_input_gives_a_routine_or_a_message(ticked, where, sides, cleared, g
         b.goal.value, b.minutes.value, b.pressure.value = goal, minutes, pressure
         for aid, box in b.areas.items():
             box.value = aid in areas
-        b.tennis_ball.value, b.warm_towel.value = ball, towel
+        b.kit["tennis_ball"].value, b.kit["warm_towel"].value = ball, towel
     shown = b.routine is not None
     assert shown == (b.table.value != "") == visible(b.result)
     assert shown != (visible(b.stop) or visible(b.message) or visible(b.hold_box))
@@ -322,7 +322,7 @@ def test_advice_and_left_out_reasons_show_in_the_builder_and_on_the_card(b, tmp_
     with b.hold():
         b.conditions["varicose_veins"].value = True
         b.where["varicose_veins"].value = ("calf",)
-        b.tennis_ball.value = True
+        b.kit["tennis_ball"].value = True
         b.pressure.value = 2
     advice = C.contraindication["varicose_veins"].instead.split(".")[0]
     assert advice in b.notes.value
@@ -424,3 +424,34 @@ def test_the_review_draw_of_lesson_10_does_not_open_the_builder(monkeypatch):
     assert review  # lesson 10 asks from the gate's bank...
     sit(lesson_quiz("10_review_and_faq", gate.bank))
     assert not ub.safety_passed()  # ...but a short all-right draw is not the gate
+
+
+def test_one_box_per_piece_of_equipment_in_the_content():
+    """The equipment boxes come from techniques.yaml: one per entry, "I have <name>", marked
+    optional when only warm-up techniques use it; ticking one hands its id to the routine."""
+    c = content()
+    b = ub.RoutineBuilder(require_quiz=False, live=False)
+    assert list(b.kit) == list(c.equipment)
+    for e, box in b.kit.items():
+        assert box.description.startswith(f"I have {c.equipment[e]}")
+        users = [t for t in c.techniques if e in t.equipment]
+        warm_up_only = bool(users) and all(t.phase.value == "warm_up" for t in users)
+        assert box.description.endswith("(optional warm-up)") == warm_up_only
+    assert any(d.endswith("(optional warm-up)") for d in (x.description for x in b.kit.values()))
+    first = next(iter(b.kit))
+    b.kit[first].value = True
+    assert b.equipment() == [first]
+    assert b.routine is not None
+
+
+def test_the_locked_builder_names_the_gate_lesson(monkeypatch):
+    """The lesson and notebook the locked builder sends the learner to are the gate quiz's."""
+    from course.quiz import gate_quiz
+
+    monkeypatch.delenv(ub.GATE_ENV, raising=False)
+    lesson = gate_quiz(content())[0]
+    b = ub.routine_builder()
+    assert b.gated
+    assert f"lesson {lesson.number} first" in b.gate.value
+    assert f'href="{lesson.id}.ipynb"' in b.gate.value
+    assert f"lesson {lesson.number} first" in b.summary()

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+if TYPE_CHECKING:
+    from course.models import Area
 
 DRAWING_FILE = Path(__file__).resolve().parents[1] / "content" / "drawing.yaml"
 
@@ -24,12 +27,12 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _exactly_one(model: BaseModel, fields: tuple[str, ...], where: str = "") -> None:
-    """Refuse ``model`` unless exactly one of ``fields`` is given: a shape is drawn one way."""
-    given = [k for k in fields if getattr(model, k) is not None]
+def _exactly_one(model: BaseModel, keys: tuple[str, ...], prefix: str) -> None:
+    """A shape is given one way only: ValueError naming the choices and what was given."""
+    given = [k for k in keys if getattr(model, k) is not None]
     if len(given) != 1:
-        raise ValueError(f"{where}give exactly one of {', '.join(fields)} "
-                         f"(got {given or 'none'})")
+        raise ValueError(f"{prefix}give exactly one of {', '.join(keys)} "
+                         f"(got {', '.join(given) or 'none'})")
 
 
 class Part(_Strict):
@@ -41,7 +44,7 @@ class Part(_Strict):
 
     @model_validator(mode="after")
     def _one(self) -> Part:
-        _exactly_one(self, ("curve", "ellipse", "line"))
+        _exactly_one(self, ("curve", "ellipse", "line"), "")
         return self
 
 
@@ -164,8 +167,9 @@ def load(path: Path) -> Drawing:
 def check(d: Drawing | None = None) -> list[str]:
     """Problems between the drawing data and the course content (empty list: none).
 
-    Every area of ``areas.yaml`` must have a shape on some view, every step of every
-    technique a drawing, and every id the drawing names must exist.
+    Every area of ``areas.yaml`` must have a shape on some view (and on the front or back
+    view its ``side`` names), every step of every technique a drawing, and every id the
+    drawing names must exist.
     """
     from course.models import content
 
@@ -176,6 +180,7 @@ def check(d: Drawing | None = None) -> list[str]:
     for area in c.areas:
         if area.id not in drawn:
             problems.append(f"area '{area.id}' has no shape on any view")
+    problems += _side_problems(d, c.areas)
     for view_id, view in d.views.items():
         for s in view.areas:
             if s.area not in c.area:
@@ -193,4 +198,22 @@ def check(d: Drawing | None = None) -> list[str]:
                 problems.append(f"drawing '{name}': unknown view '{sd.view}'")
             if sd.position not in d.positions:
                 problems.append(f"drawing '{name}': unknown position '{sd.position}'")
+    return problems
+
+
+def _side_problems(d: Drawing, areas: list[Area]) -> list[str]:
+    """An area's ``side`` (front, back or both) says where the leg map shows it: on that view
+    of the front/back pair, and not on the other one, so the map and areas.yaml agree."""
+    problems = []
+    for area in areas:
+        wanted = {"front", "back"} if area.side.value == "both" else {area.side.value}
+        for view_id in ("front", "back"):
+            if view_id not in d.views:
+                continue
+            drawn = any(s.area == area.id for s in d.views[view_id].areas)
+            if drawn != (view_id in wanted):
+                state = "has no shape on" if not drawn else "is drawn on"
+                problems.append(
+                    f"area '{area.id}' (side: {area.side.value}) {state} the {view_id} view"
+                )
     return problems

@@ -16,6 +16,9 @@ home but not on a safety discussion they never had:
 The time is filled greedily in priority order, so a short lesson of lower priority can still
 fill a gap a longer one leaves. Breaks are counted in the budget; if even the required lessons
 cannot fit, :class:`AgendaError` names the minimum.
+
+Which lessons are required, which keep their practice and the optional lessons' priority are
+fields of lessons.yaml (``required``, ``keep_practice``, ``priority``), not Python.
 """
 
 from __future__ import annotations
@@ -27,23 +30,25 @@ from course.markup import esc
 from course.models import Lesson
 from course.page import html_page
 
-REQUIRED = ("00_welcome", "05_when_not_to_massage", "09_build_your_routine")
-# Practice that never becomes homework: the safety quiz is discussed in the room, and the
-# builder (lesson 09) only opens once it is passed.
-KEEP_PRACTICE = ("05_when_not_to_massage",)
-# Optional lessons, most important first. The hands-on techniques are what the builder
-# assembles; lesson 01 introduces the pressure scale they use; the review recalls the red
-# flags; the evidence lessons read well at home. Lessons not listed here come last.
-PRIORITY = (
-    "06_thumb_technique",
-    "07_tennis_ball_technique",
-    "08_finishing_strokes",
-    "01_why_your_legs",
-    "10_review_and_faq",
-    "04_circulation_lymph_joints",
-    "02_stress_and_sleep",
-    "03_recovery_and_injuries",
-)
+
+def required_lessons(lessons: Sequence[Lesson]) -> tuple[str, ...]:
+    """The lessons always taught (``required: true`` in lessons.yaml), in course order: the
+    welcome, the safety lesson and the routine builder's teaching."""
+    return tuple(x.id for x in lessons if x.required)
+
+
+def kept_practice(lessons: Sequence[Lesson]) -> tuple[str, ...]:
+    """Lessons whose practice never becomes homework (``keep_practice: true``): the safety
+    quiz is discussed in the room, and the builder only opens once it is passed."""
+    return tuple(x.id for x in lessons if x.keep_practice)
+
+
+def priority_order(lessons: Sequence[Lesson]) -> tuple[str, ...]:
+    """Optional lessons with a ``priority`` in lessons.yaml, most important first. The
+    hands-on techniques are what the builder assembles; the evidence lessons read well at
+    home. Lessons without a priority come after these, in course order."""
+    ranked = sorted((x for x in lessons if x.priority is not None), key=lambda x: x.priority)
+    return tuple(x.id for x in ranked)
 
 
 class AgendaError(ValueError):
@@ -193,15 +198,55 @@ def plan_agenda(
     start: str = "09:00",
     break_every: int = 60,
     break_minutes: int = 10,
-    required: Sequence[str] = REQUIRED,
-    keep_practice: Sequence[str] = KEEP_PRACTICE,
-    priority: Sequence[str] = PRIORITY,
+    required: Sequence[str] | None = None,
+    keep_practice: Sequence[str] | None = None,
+    priority: Sequence[str] | None = None,
 ) -> Agenda:
     """The best agenda of ``lessons`` (in their order) that fits in ``minutes``, breaks included.
 
+    ``required``, ``keep_practice`` and ``priority`` default to what lessons.yaml declares
+    (:func:`required_lessons`, :func:`kept_practice`, :func:`priority_order`).
     Raises :class:`AgendaError` when even the required lessons do not fit, and ValueError
     for nonsense input (negative numbers, a bad start time, an unknown required lesson).
     """
+    required = required_lessons(lessons) if required is None else required
+    _check_input(lessons, minutes, start, break_every, break_minutes, required)
+    keep = kept_practice(lessons) if keep_practice is None else keep_practice
+    priority = priority_order(lessons) if priority is None else priority
+
+    def layout(teach: set[str], practice: set[str]) -> list[Item]:
+        blocks = [(x, practice_of(x) if x.id in practice else 0) for x in lessons if x.id in teach]
+        return _schedule(blocks, break_every, break_minutes)
+
+    teach, practice = set(required), {r for r in required if r in keep}
+    items = layout(teach, practice)
+    _check_core_fits(items, minutes, required)
+    # Time is given out in the reverse of the order things are cut (see the module docstring):
+    # the builder's practice, then optional lessons, then their practice, best first.
+    optional = _ranked_optional(lessons, required, priority)
+    steps = (
+        [("practice", r) for r in required if r not in keep]
+        + [("teach", o) for o in optional]
+        + [("practice", o) for o in optional]
+    )
+    practice_minutes = {x.id: practice_of(x) for x in lessons}
+    for kind, lid in steps:
+        if kind == "practice" and (lid not in teach or practice_minutes[lid] == 0):
+            continue
+        trial_teach = teach | {lid} if kind == "teach" else teach
+        trial_practice = practice | {lid} if kind == "practice" else practice
+        trial = layout(trial_teach, trial_practice)
+        if trial[-1].end <= minutes:
+            teach, practice, items = trial_teach, trial_practice, trial
+    return Agenda(minutes, start, tuple(items), _homework(lessons, teach, practice))
+
+
+def _check_input(
+    lessons: Sequence[Lesson], minutes: int, start: str, break_every: int, break_minutes: int,
+    required: Sequence[str],
+) -> None:
+    """ValueError for numbers that are not whole minutes, a bad clock time or a required
+    lesson the course does not have."""
     for name, value in (
         ("minutes", minutes),
         ("break_every", break_every),
@@ -210,60 +255,48 @@ def plan_agenda(
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValueError(f"{name} must be a whole number of minutes, 0 or more, got {value!r}")
     parse_clock(start)
-    by_id = {lesson.id: lesson for lesson in lessons}
-    missing = [r for r in required if r not in by_id]
+    known = {lesson.id for lesson in lessons}
+    missing = [r for r in required if r not in known]
     if missing:
         raise ValueError(f"required lesson(s) not in the course: {', '.join(missing)}")
 
-    rank = {lid: n for n, lid in enumerate(priority)}
-    optional = sorted(
-        (lesson.id for lesson in lessons if lesson.id not in required),
-        key=lambda lid: (rank.get(lid, len(rank)), [x.id for x in lessons].index(lid)),
-    )
-    teach: set[str] = set(required)
-    practice: set[str] = {r for r in required if r in keep_practice}
 
-    def layout(teach: set[str], practice: set[str]) -> list[Item]:
-        blocks = [
-            (lesson, practice_of(lesson) if lesson.id in practice else 0)
-            for lesson in lessons
-            if lesson.id in teach
-        ]
-        return _schedule(blocks, break_every, break_minutes)
-
-    items = layout(teach, practice)
+def _check_core_fits(items: list[Item], minutes: int, required: Sequence[str]) -> None:
+    """:class:`AgendaError` with the minimum when the required lessons alone overrun."""
     need = items[-1].end if items else 0
     if need > minutes:
-        names = ", ".join(required)
         raise AgendaError(
-            f"{minutes} minutes is too short: the required lessons ({names}) need at least "
-            f"{need} minutes. Plan for {need} minutes or more.",
+            f"{minutes} minutes is too short: the required lessons ({', '.join(required)}) need "
+            f"at least {need} minutes. Plan for {need} minutes or more.",
             need,
         )
-    # Time is given out in the reverse of the order things are cut (see the module docstring):
-    # the builder's practice, then optional lessons, then their practice, best first.
-    steps = (
-        [("practice", r) for r in required if r not in keep_practice]
-        + [("teach", o) for o in optional]
-        + [("practice", o) for o in optional]
+
+
+def _ranked_optional(
+    lessons: Sequence[Lesson], required: Sequence[str], priority: Sequence[str]
+) -> list[str]:
+    """The optional lessons in the order they get time: ``priority`` first, then course order."""
+    rank = {lid: n for n, lid in enumerate(priority)}
+    order = [x.id for x in lessons]
+    return sorted(
+        (lid for lid in order if lid not in required),
+        key=lambda lid: (rank.get(lid, len(rank)), order.index(lid)),
     )
-    for kind, lid in steps:
-        if kind == "practice" and (lid not in teach or practice_of(by_id[lid]) == 0):
-            continue
-        trial_teach = teach | {lid} if kind == "teach" else teach
-        trial_practice = practice | {lid} if kind == "practice" else practice
-        trial = layout(trial_teach, trial_practice)
-        if trial[-1].end <= minutes:
-            teach, practice, items = trial_teach, trial_practice, trial
-    homework = []
+
+
+def _homework(
+    lessons: Sequence[Lesson], teach: set[str], practice: set[str]
+) -> tuple[Homework, ...]:
+    """What goes home: whole lessons not taught, and the practice of lessons taught without it."""
+    out = []
     for lesson in lessons:
         if lesson.id not in teach:
-            homework.append(Homework(lesson.id, lesson.title, lesson.minutes, True))
+            out.append(Homework(lesson.id, lesson.title, lesson.minutes, True))
         elif lesson.id not in practice and practice_of(lesson):
-            homework.append(
+            out.append(
                 Homework(lesson.id, lesson.title, practice_of(lesson), False, activity_of(lesson))
             )
-    return Agenda(minutes, start, tuple(items), tuple(homework))
+    return tuple(out)
 
 
 # --- rendering ---------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import Any
 import ipywidgets as w
 
 from course.card import saved_message
-from course.models import Contraindication, Effect, Hold, content
+from course.models import Contraindication, Effect, Hold, Phase, content
 from course.routine import MAX_MINUTES, Routine, build, clock, reasons_text
 from course.safety import (
     LEG_NAMES,
@@ -48,8 +48,6 @@ from course.ui.store import DB_ERRORS, open_progress, save_routine, take_notice
 from course.ui.store import problem as problem_text
 
 GATE_ENV = "COURSE_REQUIRE_SAFETY_QUIZ"
-GATE_BANK = "safety"
-GATE_LESSON = "05_when_not_to_massage.ipynb"
 GROUPS = {
     "stop": "Stop: any of these means no massage today",
     "hold": "A clinician first: nothing (or nothing on that leg) until one has said it is fine",
@@ -97,6 +95,30 @@ def safety_passed(opener: Callable[[], Any] = open_progress) -> bool:
         return bool(progress.passed(
             gate.bank, c.quiz[gate.bank].pass_mark, questions=[q.id for q in questions]
         ))
+
+
+def gate_lesson() -> tuple[str, str]:
+    """``("05", "05_when_not_to_massage.ipynb")``: the number and notebook of the lesson whose
+    quiz is the gate (``gate: true`` in lessons.yaml), for the locked builder's message."""
+    from course.quiz import gate_quiz
+
+    lesson, _, _ = gate_quiz(content())
+    return lesson.number, f"{lesson.id}.ipynb"
+
+
+def equipment_label(item_id: str) -> str:
+    """"I have a tennis ball": the checkbox text for an equipment entry of techniques.yaml,
+    marked optional when only warm-up techniques use it (the routine works without it)."""
+    c = content()
+    users = [t for t in c.techniques if item_id in t.equipment]
+    optional = bool(users) and all(t.phase is Phase.WARM_UP for t in users)
+    return f"I have {c.equipment[item_id]}" + (" (optional warm-up)" if optional else "")
+
+
+def classed(widget: Any, css_class: str) -> Any:
+    """``widget`` with ``css_class`` added: the hook browser tests and the page's styles use."""
+    widget.add_class(css_class)
+    return widget
 
 
 # --- HTML renderings (pure functions of core values) ----------------------------------------
@@ -338,9 +360,9 @@ class RoutineBuilder(Fallback):
     """Screening checklist, choices and the live routine, with Save and Start practice.
 
     Child widgets are attributes so tests and browser tests can drive them:
-    ``conditions[id]``, ``where[id]``, ``goal``, ``minutes``, ``areas[id]``, ``tennis_ball``,
-    ``warm_towel``, ``pressure``, ``name``, ``save_button``, ``practice_button``, ``table``,
-    ``total``, ``figure``, ``notes``, ``stop``, ``message``, ``saved``, ``gate``.
+    ``conditions[id]``, ``where[id]``, ``goal``, ``minutes``, ``areas[id]``, ``kit[id]`` (one
+    box per equipment entry), ``pressure``, ``name``, ``save_button``, ``practice_button``,
+    ``table``, ``total``, ``figure``, ``notes``, ``stop``, ``message``, ``saved``, ``gate``.
     """
 
     def __init__(
@@ -350,7 +372,6 @@ class RoutineBuilder(Fallback):
     ):
         from course.plots import TimelineFigure
 
-        c = content()
         self._on_profile = on_profile
         self._opener = opener
         self._live = live
@@ -363,24 +384,47 @@ class RoutineBuilder(Fallback):
         self.saved_path: Path | None = None
         self._saved_routine: Routine | None = None
         self.timer: Any = None
+        self.gated = quiz_required(require_quiz)
 
-        # step 1: screening (the same checklist the practice gate shows)
-        self.checklist = ScreeningChecklist(initial, done_button=on_profile is not None,
+        self.widget = w.VBox([
+            w.HTML("<h3>Build your routine</h3>"), *self._make_gate(),
+            *self._make_screening(initial, done_button=on_profile is not None),
+            self.message, self._make_choices(), self._make_result(), self.practice])
+        self.widget.add_class("lm-builder")
+        super().__init__(self.widget, html=self.static_html_now, text=self.summary)
+        self._wire()
+        self.on_recheck()
+
+    # -- building the widget, one step of the page each ----------------------------------------
+
+    def _make_gate(self) -> list[w.Widget]:
+        """The locked-builder notice and its "check again" button (hidden when open)."""
+        self.gate = classed(w.HTML(layout=w.Layout(display="none")), "lm-gate")
+        self.recheck_button = w.Button(description="I passed it: check again",
+                                       tooltip="Look again for a passed safety quiz",
+                                       layout=w.Layout(display="none"))
+        return [self.gate, self.recheck_button]
+
+    def _make_screening(self, initial: Profile | None, done_button: bool) -> list[w.Widget]:
+        """Step 1: the stop and hold messages and the screening checklist (the same one the
+        practice gate shows)."""
+        self.checklist = ScreeningChecklist(initial, done_button=done_button,
                                             on_done=self._profile_done)
         self.conditions = self.checklist.conditions
         self.where = self.checklist.where
         self.sides = self.checklist.sides
         self.clearance = self.checklist.clearance
-        self.screening_box = w.VBox([
+        self.screening_box = classed(w.VBox([
             w.HTML("<h4>Step 1 · Screening: tick anything that applies to you today</h4>"),
-            self.checklist.widget])
-        self.screening_box.add_class("lm-screening")
-        self.stop = w.HTML(layout=w.Layout(display="none"))
-        self.stop.add_class("lm-stop")
-        self.hold_box = w.HTML(layout=w.Layout(display="none"))
-        self.hold_box.add_class("lm-hold")
+            self.checklist.widget]), "lm-screening")
+        self.stop = classed(w.HTML(layout=w.Layout(display="none")), "lm-stop")
+        self.hold_box = classed(w.HTML(layout=w.Layout(display="none")), "lm-hold")
+        self.message = classed(w.HTML(layout=w.Layout(display="none")), "lm-message")
+        return [self.stop, self.hold_box, self.screening_box]
 
-        # step 2: choices
+    def _make_choices(self) -> w.VBox:
+        """Step 2: goal, minutes, areas, equipment and pressure, all from the content."""
+        c = content()
         self.goal = w.Dropdown(options=[(g.name, g.id) for g in c.goals], value=c.goals[0].id,
                                description="Goal", tooltip="What the routine is for", **LABEL)
         # Number boxes and drop-downs rather than sliders: an ipywidgets slider handle has no
@@ -395,79 +439,61 @@ class RoutineBuilder(Fallback):
                              layout=w.Layout(width="auto"), **LABEL)
             for a in c.areas if not a.never
         }
-        self.tennis_ball = w.Checkbox(False, description="I have a tennis ball", indent=False,
-                                      tooltip=c.equipment.get("tennis_ball", ""), **LABEL)
-        self.warm_towel = w.Checkbox(False, description="Warm towel (optional warm-up)",
-                                     indent=False, tooltip=c.equipment.get("warm_towel", ""),
-                                     **LABEL)
+        self.kit: dict[str, w.Checkbox] = {
+            e: w.Checkbox(False, description=equipment_label(e), indent=False, tooltip=name,
+                          **LABEL)
+            for e, name in c.equipment.items()
+        }
         self.pressure = w.Dropdown(
             options=[(f"{n} · {band(n)[0]}", n) for n in range(11)], value=5,
             description="Pressure (0-10)", tooltip="0 barely a touch, 10 far too much", **LABEL)
         area_box = w.Box(list(self.areas.values()),
                          layout=w.Layout(flex_flow="row wrap", grid_gap="0 12px"))
-        self.choices = w.VBox([
+        self.choices = classed(w.VBox([
             w.HTML("<h4>Step 2 · Your choices</h4>"), self.goal, self.minutes,
-            w.HTML("Areas to work on:"), area_box, self.tennis_ball, self.warm_towel,
-            self.pressure])
-        self.choices.add_class("lm-choices")
+            w.HTML("Areas to work on:"), area_box, *self.kit.values(), self.pressure]),
+            "lm-choices")
+        return self.choices
 
-        # result
-        self.message = w.HTML(layout=w.Layout(display="none"))
-        self.message.add_class("lm-message")
-        self.total = w.HTML()
-        self.total.add_class("lm-total")
-        self.table = w.HTML()
-        self.table.add_class("lm-step-table")
-        self.figure = w.HTML()
-        self.figure.add_class("lm-timeline")
-        self.notes = w.HTML()
-        self.notes.add_class("lm-notes")
-        self.leg = w.HTML()  # both legs: never-zones, margin, what is kept out (cached)
-        self.leg.add_class("lm-builder-leg")
+    def _make_result(self) -> w.VBox:
+        """The routine: total, table, timeline, notes, the legs, Save and Start practice."""
+        self.total = classed(w.HTML(), "lm-total")
+        self.table = classed(w.HTML(), "lm-step-table")
+        self.figure = classed(w.HTML(), "lm-timeline")
+        self.notes = classed(w.HTML(), "lm-notes")
+        # both legs: never-zones, margin, what is kept out (cached)
+        self.leg = classed(w.HTML(), "lm-builder-leg")
         self.name = w.Text("My leg routine", description="Name", tooltip="Name of the card",
                            **LABEL)
-        self.save_button = w.Button(description="Save routine", icon="save",
-                                    tooltip="Save the printable card and record the routine")
-        self.save_button.add_class("lm-save")
-        self.practice_button = w.Button(description="Start practice", icon="play",
-                                        tooltip="Open the guided timer on this routine")
-        self.practice_button.add_class("lm-practice")
-        self.saved = w.HTML()
-        self.saved.add_class("lm-saved")
-        self.result = w.VBox([
+        self.save_button = classed(w.Button(
+            description="Save routine", icon="save",
+            tooltip="Save the printable card and record the routine"), "lm-save")
+        self.practice_button = classed(w.Button(
+            description="Start practice", icon="play",
+            tooltip="Open the guided timer on this routine"), "lm-practice")
+        self.saved = classed(w.HTML(), "lm-saved")
+        self.result = classed(w.VBox([
             w.HTML("<h4>Your routine</h4>"), self.total, self.table, self.figure, self.notes,
             self.leg,
-            w.HBox([self.name, self.save_button, self.practice_button]), self.saved])
-        self.result.add_class("lm-result")
-        self.practice = w.VBox()
-        self.practice.add_class("lm-practice-area")
+            w.HBox([self.name, self.save_button, self.practice_button]), self.saved]),
+            "lm-result")
+        self.practice = classed(w.VBox(), "lm-practice-area")
+        return self.result
 
-        # gate
-        self.gate = w.HTML(layout=w.Layout(display="none"))
-        self.gate.add_class("lm-gate")
-        self.recheck_button = w.Button(description="I passed it: check again",
-                                       tooltip="Look again for a passed safety quiz",
-                                       layout=w.Layout(display="none"))
-        self.gated = quiz_required(require_quiz)
+    def _inputs(self) -> list[w.Widget]:
+        """Every input the learner changes: each change rebuilds the routine."""
+        return [*self.conditions.values(), *self.where.values(), *self.sides.values(),
+                self.clearance, *self.areas.values(), self.goal, self.minutes,
+                *self.kit.values(), self.pressure]
 
-        self.widget = w.VBox([
-            w.HTML("<h3>Build your routine</h3>"), self.gate, self.recheck_button,
-            self.stop, self.hold_box, self.screening_box, self.message, self.choices,
-            self.result,
-            self.practice])
-        self.widget.add_class("lm-builder")
-        super().__init__(self.widget, html=self.static_html_now, text=self.summary)
-
-        for box in [*self.conditions.values(), *self.areas.values()]:
-            box.observe(self.refresh, "value")
-        for control in [*self.where.values(), *self.sides.values(), self.clearance, self.goal,
-                        self.minutes, self.tennis_ball, self.warm_towel, self.pressure]:
+    def _wire(self) -> None:
+        """Every input refreshes the routine; the buttons do what they say."""
+        for control in self._inputs():
             control.observe(self.refresh, "value")
         tolerate(self.message, self.goal, self.pressure, *self.where.values())
         self.save_button.on_click(self.on_save)
         self.practice_button.on_click(self.on_practice)
         self.recheck_button.on_click(self.on_recheck)
-        self.on_recheck()
 
     # -- reading the inputs -----------------------------------------------------------------
 
@@ -480,8 +506,7 @@ class RoutineBuilder(Fallback):
             self._on_profile(profile)
 
     def equipment(self) -> list[str]:
-        return [e for e, box in (("tennis_ball", self.tennis_ball),
-                                 ("warm_towel", self.warm_towel)) if box.value]
+        return [e for e, box in self.kit.items() if box.value]
 
     @contextmanager
     def hold(self) -> Iterator[None]:
@@ -505,18 +530,17 @@ class RoutineBuilder(Fallback):
             except DB_ERRORS as exc:
                 problem = " " + problem_text(exc, "read your progress")
         if self.gated:
+            number, notebook = gate_lesson()
             self.gate.value = (
                 '<div class="lm-gate-box" role="status" style="border:2px solid #0072B2;'
-                'padding:6px 10px"><strong>Pass the safety quiz in lesson 05 first.</strong> '
-                f'Open <a href="{GATE_LESSON}">{GATE_LESSON}</a>, pass its quiz, then come '
+                f'padding:6px 10px"><strong>Pass the safety quiz in lesson {number} first.'
+                f'</strong> Open <a href="{notebook}">{notebook}</a>, pass its quiz, then come '
                 f"back and press “check again”.{esc(problem)}</div>" + take_notice()
             )
         show(self.gate, self.gated)
         show(self.recheck_button, self.gated)
-        for control in [*self.conditions.values(), *self.where.values(), *self.sides.values(),
-                        self.clearance, self.checklist.done_button, *self.areas.values(),
-                        self.goal, self.minutes, self.tennis_ball, self.warm_towel,
-                        self.pressure, self.save_button, self.practice_button]:
+        for control in [*self._inputs(), self.checklist.done_button, self.save_button,
+                        self.practice_button]:
             control.disabled = self.gated
         self.refresh()
 
@@ -618,7 +642,8 @@ class RoutineBuilder(Fallback):
 
     def summary(self) -> str:
         if self.gated:
-            return "Routine builder (locked: pass the safety quiz in lesson 05 first)"
+            return ("Routine builder (locked: pass the safety quiz in lesson "
+                    f"{gate_lesson()[0]} first)")
         if self.screening is not None and self.screening.stopped:
             return "Routine builder: STOP, do not massage (see the message)"
         if self.screening is not None and self.screening.held:

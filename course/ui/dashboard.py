@@ -29,7 +29,7 @@ from typing import Any
 import ipywidgets as w
 
 from course import plots
-from course.models import GATE_BANK, content
+from course.models import content
 from course.progress import Attempt, Progress, data_dir
 from course.quiz import gate_quiz, sittings
 from course.ui.display import Fallback, error_html, esc, notice_html
@@ -125,7 +125,7 @@ def _scores_html(s: Snapshot) -> str:
     return (
         f"<h4>Quizzes</h4><p><strong>Safety quiz: {verdict}</strong> (it takes "
         f"{c.quiz[gate.bank].pass_mark:.0%} on all {len(asked)} questions of lesson "
-        f"{esc(lesson.id.split('_', 1)[0])}'s quiz in one sitting).</p>"
+        f"{esc(lesson.number)}'s quiz in one sitting).</p>"
         '<table><thead><tr><th scope="col">Quiz</th><th scope="col">Best score</th>'
         f'<th scope="col">Sittings</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
@@ -135,7 +135,8 @@ def _plot_html(s: Snapshot) -> str:
     if not s.sittings:
         return "<p>No quiz taken yet, so there is no score history to plot.</p>"
     rows = [(x.when, x.bank, x.percent) for x in s.sittings]
-    return plots.figure_html(plots.score_history(rows, content().quiz[GATE_BANK].pass_mark))
+    c = content()
+    return plots.figure_html(plots.score_history(rows, c.quiz[gate_quiz(c)[1].bank].pass_mark))
 
 
 def _due_html(s: Snapshot) -> str:
