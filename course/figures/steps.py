@@ -397,6 +397,11 @@ def offline_player(html: str, alt: str) -> str:
                         'type="range" class="anim-slider" aria-label="Frame of the animation"')
     for icon, text in _ICONS.items():
         html = html.replace(f'<i class="fa {icon}"></i>', f'<span aria-hidden="true">{text}</span>')
+    # matplotlib names the player's elements with a random uuid: name them after the picture
+    # instead, so a lesson stored twice is stored the same (two players on a page still differ)
+    made = re.search(r"_anim_img([0-9a-f]{32})", html)
+    if made:
+        html = html.replace(made[1], hashlib.sha1(alt.encode()).hexdigest()[:32])
     first = re.search(r'frames\[0\] = "(data:image/png;base64,[A-Za-z0-9+/=\s\\]+)"', html)
     if first:
         src = re.sub(r"[\s\\]", "", first[1])
