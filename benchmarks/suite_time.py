@@ -27,11 +27,21 @@ def stages() -> list[str]:
 
 
 def label(command: str) -> str:
-    """A short name for a stage: the test paths or `check`."""
+    """A short name for a stage: what pytest runs (its paths), or `check`."""
     if "course check" in command:
         return "check"
-    words = [w for w in command.split() if not w.startswith("-") and "/" in w and "bin" not in w]
-    return " ".join(words[-2:]) or command[:40]
+    words = command.split()
+    after = words[words.index("pytest") + 1:] if "pytest" in words else words
+    takes_value = {"-n", "--dist", "--nbval-sanitize-with", "-p", "-m", "-k"}
+    paths, skip = [], False
+    for w in after:
+        if skip:
+            skip = False
+        elif w in takes_value:
+            skip = True
+        elif not w.startswith("-"):
+            paths.append(w)
+    return " ".join(paths) or command[:40]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,10 +53,13 @@ def main(argv: list[str] | None = None) -> int:
     for command in stages():
         start = time.monotonic()
         done = subprocess.run(["bash", "-c", command], cwd=REPO)
-        timings[label(command)] = round(time.monotonic() - start, 1)
+        name = label(command)
+        while name in timings:  # two stages on the same paths stay two rows
+            name += " (again)"
+        timings[name] = round(time.monotonic() - start, 1)
         if done.returncode:
-            failed.append(label(command))
-        print(f"{label(command)}: {timings[label(command)]} s", flush=True)
+            failed.append(name)
+        print(f"{name}: {timings[name]} s", flush=True)
     result = {"date": datetime.now(UTC).strftime("%Y-%m-%d"), "stages": timings, "failed": failed}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
