@@ -28,7 +28,7 @@ def test_bench_builder_callback_with_kept_out_legs(benchmark):
     """One minutes change with an area kept out: screen, build, table, timeline, legs."""
     b = RoutineBuilder(require_quiz=False, live=False)
     with b.hold():
-        b.tennis_ball.value = True
+        b.kit["tennis_ball"].value = True
         b.conditions["varicose_veins"].value = True
         b.where["varicose_veins"].value = ("calf",)
     values = itertools.cycle([5, 12, 20, 33, 47, 60, 8])
