@@ -81,6 +81,11 @@ def benchmark_rows(data: dict[str, Any] | None) -> list[Row]:
             "≤ 300 ms", extra("in_page_median_ms", 300)),
         row("Class report, 200 learner files", "test_bench_report_200_learners", "≤ 2 s",
             median(2.0)),
+        row("Class report, 10,000 learner files: peak memory (time)",
+            "test_bench_report_large_class_time_and_memory", "≤ 200 MB",
+            lambda b: (f"{b['extra_info'].get('median_peak_rss_mb')} MB "
+                       f"({b['extra_info'].get('median_seconds')} s)",
+                       float(b["extra_info"].get("median_peak_rss_mb", 1e9)) <= 200)),
         row("Quiz: grade the whole safety bank", "test_grade_whole_bank", "≤ 10 ms", median(0.01)),
         row("Progress: record one answer (fsync)", "test_record_answer", "≤ 20 ms", median(0.02)),
     ]
