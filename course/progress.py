@@ -780,7 +780,7 @@ class Progress:
     ) -> int:
         """Store one answer and move the question in the review schedule; returns its id.
 
-        ``session`` groups answers into one quiz sitting for :meth:`score_history`; without
+        ``session`` groups answers into one quiz sitting for :meth:`sessions`; without
         it, all answers given through this Progress object form one sitting per bank.
         """
         _check_id("bank", bank)
@@ -866,10 +866,6 @@ class Progress:
             sql, args = sql + " AND bank = ?", (*args, bank)
         rows = self._conn.execute(sql + " ORDER BY due, question_id, bank", args)
         return [r[0] for r in rows]
-
-    def score_history(self, bank: str | None = None) -> list[tuple[datetime, str, float]]:
-        """``(when, bank, percent)`` per quiz sitting, oldest first (see :meth:`sessions`)."""
-        return [(s.when, s.bank, s.percent) for s in self.sessions(bank)]
 
     def sessions(self, bank: str | None = None) -> list[SessionScore]:
         """Each quiz sitting on each bank with its score, oldest first. A sitting is grouped

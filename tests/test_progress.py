@@ -153,7 +153,7 @@ def test_default_session_groups_one_objects_answers(data_dir, clock):
         p.record_answer("safety", "q1", ["a"], True, 1.0)
         sessions = {a.session for a in p.attempts()}
         assert len(sessions) == 2
-        assert [pct for _, _, pct in p.score_history()] == [50.0, 100.0]
+        assert [x.percent for x in p.sessions()] == [50.0, 100.0]
 
 
 @pytest.mark.parametrize(
@@ -228,28 +228,28 @@ def _sitting(p, clock, bank, session, scores):
         clock.advance(minutes=1)
 
 
-def test_score_history_per_session(prog, clock):
+def test_sessions_score_each_sitting(prog, clock):
     _sitting(prog, clock, "safety", "mon", [1.0, 0.0, 1.0, 1.0])
     clock.advance(days=1)
     _sitting(prog, clock, "benefits", "tue", [0.5, 1.0])
     clock.advance(days=1)
     _sitting(prog, clock, "safety", "wed", [1.0, 1.0, 1.0, 1.0])
-    history = prog.score_history()
-    assert [(b, pct) for _, b, pct in history] == [
+    history = prog.sessions()
+    assert [(x.bank, x.percent) for x in history] == [
         ("safety", 75.0),
         ("benefits", 75.0),
         ("safety", 100.0),
     ]
     # "when" is the end of the sitting: its last answer.
-    assert history[0][0] == START + timedelta(minutes=3)
-    assert [pct for _, _, pct in prog.score_history("safety")] == [75.0, 100.0]
+    assert history[0].when == START + timedelta(minutes=3)
+    assert [x.percent for x in prog.sessions("safety")] == [75.0, 100.0]
 
 
 def test_a_retry_in_the_same_session_does_not_lift_the_score(prog, clock):
     prog.record_answer("safety", "q1", ["b"], False, 0.0, session="s")
     prog.record_answer("safety", "q1", ["a"], True, 1.0, session="s")
     prog.record_answer("safety", "q2", ["a"], True, 1.0, session="s")
-    assert [pct for _, _, pct in prog.score_history()] == [50.0]
+    assert [x.percent for x in prog.sessions()] == [50.0]
 
 
 FIVE = [f"q{i}" for i in range(5)]
