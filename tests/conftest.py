@@ -40,6 +40,13 @@ def _private_data_dir(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("MPLBACKEND", "Agg")
 
 
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> Path:
+    """Where the learner's record goes in this test's own data folder (not created yet)."""
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    return tmp_path / "progress.sqlite3"
+
+
 @pytest.fixture(autouse=True)
 def _no_warning_leaks_between_tests():
     """A record moved aside in one test must not show up as news in the next one."""

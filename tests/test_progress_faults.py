@@ -28,12 +28,6 @@ def clock() -> datetime:
     return NOW
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
-    return tmp_path / "progress.sqlite3"
-
-
 def _child_env(data_dir: Path) -> dict[str, str]:
     path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     return {**os.environ, "PYTHONPATH": path, "COURSE_DATA_DIR": str(data_dir)}

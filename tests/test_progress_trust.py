@@ -29,12 +29,6 @@ def clock() -> datetime:
     return NOW
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
-    return tmp_path / "progress.sqlite3"
-
-
 def _create_like_another_kernel(path: Path) -> bool:
     """What a second kernel's Progress does to a new file: the whole record in one
     transaction. False if the file was held (the opener has it locked)."""

@@ -33,6 +33,21 @@ def button(scope: Any, caption: str) -> Any:
     return scope.get_by_role("button", name=re.compile(rf"(^|\W){re.escape(caption)}$"))
 
 
+def gated_timer(scope: Any) -> Any:
+    """The practice timer in ``scope`` once the screening gate lets it through.
+
+    The gate asks the checklist first unless this session already stored a current screening
+    (the server's data folder is shared by the tests); nothing ticked is an answer.
+    """
+    timer = scope.locator(".lm-timer")
+    answers = button(scope, "These are my answers")
+    timer.or_(answers).first.wait_for()
+    if answers.count():
+        answers.click()
+    timer.wait_for()
+    return timer
+
+
 def set_number(scope: Any, label: str, value: int) -> None:
     """Set the number control labelled ``label``: a number box (typed into), or a slider
     (typed into its readout, as a learner who wants an exact number does)."""

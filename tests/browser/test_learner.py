@@ -9,7 +9,7 @@ import pytest
 from course.models import Kind, Question, content
 from course.quiz import gate_quiz
 from tests.browser.conftest import shot
-from tests.browser.flows import builder_stop_then_routine, button
+from tests.browser.flows import builder_stop_then_routine, button, gated_timer
 from tests.browser.notebook import cell_with, open_from_file_browser, output_problems, run_all
 
 pytestmark = pytest.mark.browser
@@ -104,9 +104,7 @@ def test_guided_timer_moves_on_with_next_and_counts_down_with_play(lesson_page):
     # no screening stored yet: the gate asks the checklist first; nothing ticked is an answer
     scope = cell_with(page, "ui.practice_timer(")
     assert "Take your personal screening first" in scope.inner_text()
-    button(scope, "These are my answers").click()
-    timer = scope.locator(".lm-timer")
-    timer.wait_for()
+    timer = gated_timer(scope)
     step = timer.locator(".lm-timer-step")
     remaining = timer.locator(".lm-remaining")
     assert f"Step 1 of {n}" in step.inner_text() and "Left leg" in step.inner_text()

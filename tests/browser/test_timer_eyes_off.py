@@ -15,7 +15,7 @@ import pytest
 
 from course.models import content
 from tests.browser.conftest import shot
-from tests.browser.flows import button
+from tests.browser.flows import button, gated_timer
 from tests.browser.notebook import cell_with, open_from_file_browser, output_problems, run_all
 
 pytestmark = pytest.mark.browser
@@ -35,15 +35,7 @@ def test_timer_picture_tone_at_a_step_change_and_keys(lesson_page):
     run_all(page)
     steps = content().technique["tennis_ball"].steps
     n = 2 * len(steps)  # the technique on the left leg, then on the right
-    # The gate asks the checklist first unless an earlier test of this session already stored
-    # a current screening (the server's data folder is shared): nothing ticked is an answer.
-    scope = cell_with(page, "ui.practice_timer(")
-    timer = scope.locator(".lm-timer")
-    answers = button(scope, "These are my answers")
-    timer.or_(answers).first.wait_for()
-    if answers.count():
-        answers.click()
-    timer.wait_for()
+    timer = gated_timer(cell_with(page, "ui.practice_timer("))
     step = timer.locator(".lm-timer-step")
     remaining = timer.locator(".lm-remaining")
 
